@@ -1,0 +1,139 @@
+package pane
+
+import (
+	"strings"
+	"unicode"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Input is a one-line text input for filters and searches: typing, paste,
+// backspace/delete, left/right, home/end (ctrl+a/ctrl+e), ctrl+u, ctrl+k and
+// ctrl+w. (bubbles/textinput would pull in a clipboard module this project
+// does not carry; a filter needs none of it.)
+type Input struct {
+	Prompt      string
+	Placeholder string
+	// Width is the whole width of the input, prompt included.
+	Width int
+	// PromptStyle, TextStyle and PlaceholderStyle style the parts.
+	PromptStyle, TextStyle, PlaceholderStyle lipgloss.Style
+
+	value   []rune
+	pos     int
+	focused bool
+}
+
+// Focus gives the input the keyboard.
+func (in *Input) Focus() { in.focused = true; in.pos = len(in.value) }
+
+// Blur takes the keyboard away.
+func (in *Input) Blur() { in.focused = false }
+
+// Focused reports whether the input has the keyboard.
+func (in Input) Focused() bool { return in.focused }
+
+// Value is the text typed.
+func (in Input) Value() string { return string(in.value) }
+
+// SetValue replaces the text and puts the cursor at its end.
+func (in *Input) SetValue(s string) {
+	in.value = []rune(s)
+	in.pos = len(in.value)
+}
+
+// Update applies a key; it reports whether the value changed.
+func (in *Input) Update(msg tea.KeyMsg) bool {
+	old := string(in.value)
+	switch msg.Type {
+	case tea.KeyRunes, tea.KeySpace:
+		r := msg.Runes
+		if msg.Type == tea.KeySpace {
+			r = []rune{' '}
+		}
+		ins := make([]rune, 0, len(r))
+		for _, c := range r {
+			if unicode.IsPrint(c) {
+				ins = append(ins, c)
+			} else if c == '\t' || c == '\n' {
+				ins = append(ins, ' ')
+			}
+		}
+		in.value = append(in.value[:in.pos], append(ins, in.value[in.pos:]...)...)
+		in.pos += len(ins)
+	case tea.KeyBackspace:
+		if in.pos > 0 {
+			in.value = append(in.value[:in.pos-1], in.value[in.pos:]...)
+			in.pos--
+		}
+	case tea.KeyDelete:
+		if in.pos < len(in.value) {
+			in.value = append(in.value[:in.pos], in.value[in.pos+1:]...)
+		}
+	case tea.KeyLeft:
+		in.pos = max(0, in.pos-1)
+	case tea.KeyRight:
+		in.pos = min(len(in.value), in.pos+1)
+	case tea.KeyHome, tea.KeyCtrlA:
+		in.pos = 0
+	case tea.KeyEnd, tea.KeyCtrlE:
+		in.pos = len(in.value)
+	case tea.KeyCtrlU:
+		in.value = in.value[in.pos:]
+		in.pos = 0
+	case tea.KeyCtrlK:
+		in.value = in.value[:in.pos]
+	case tea.KeyCtrlW:
+		i := in.pos
+		for i > 0 && in.value[i-1] == ' ' {
+			i--
+		}
+		for i > 0 && in.value[i-1] != ' ' {
+			i--
+		}
+		in.value = append(in.value[:i], in.value[in.pos:]...)
+		in.pos = i
+	}
+	return string(in.value) != old
+}
+
+// View draws the prompt and the text, scrolled so the cursor is visible.
+func (in Input) View() string {
+	p := in.PromptStyle.Render(in.Prompt)
+	room := in.Width - ansi.StringWidth(in.Prompt) - 1 // one cell for the cursor at the end
+	if in.Width <= 0 {
+		room = len(in.value) + 1
+	}
+	if room < 1 {
+		return Truncate(p, in.Width)
+	}
+	if len(in.value) == 0 && !in.focused {
+		return p + in.PlaceholderStyle.Render(Truncate(in.Placeholder, room))
+	}
+	start := 0
+	if in.pos > room {
+		start = in.pos - room
+	}
+	end := min(len(in.value), start+room)
+	var b strings.Builder
+	b.WriteString(p)
+	b.WriteString(in.TextStyle.Render(string(in.value[start:min(in.pos, end)])))
+	if in.focused {
+		if in.pos < len(in.value) {
+			b.WriteString(lipgloss.NewStyle().Reverse(true).Render(string(in.value[in.pos])))
+			if in.pos+1 < end {
+				b.WriteString(in.TextStyle.Render(string(in.value[in.pos+1 : end])))
+			}
+		} else {
+			b.WriteString("█")
+		}
+	} else if in.pos < end {
+		b.WriteString(in.TextStyle.Render(string(in.value[in.pos:end])))
+	}
+	if len(in.value) == 0 && in.Placeholder != "" {
+		b.WriteString(in.PlaceholderStyle.Render(Truncate(in.Placeholder, room-1)))
+	}
+	return b.String()
+}
