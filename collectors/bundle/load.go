@@ -153,6 +153,14 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 		d := devices[f.device]
 		f.platform = d.Platform
 		e, reason := detect(f, d.Platform)
+		if e == nil && f.cleaned.DeviceErr != nil {
+			// A refused command is the device's answer, not an unknown file.
+			de := f.cleaned.DeviceErr
+			pe := &netmodel.ParseError{Device: f.device, File: f.path, Command: f.cleaned.Command, Line: de.Line, Msg: "the device refused the command: " + de.Text}
+			d.Errors = append(d.Errors, pe)
+			snap.Files = append(snap.Files, &netmodel.RawFile{Device: f.device, Path: f.path, Command: f.cleaned.Command, Lines: f.cleaned.Lines, Errors: []*netmodel.ParseError{pe}})
+			continue
+		}
 		if e == nil {
 			snap.Unrecognised = append(snap.Unrecognised, netmodel.Unrecognised{Path: f.path, Device: f.device, Reason: reason})
 			continue
@@ -225,7 +233,7 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 	sort.SliceStable(snap.Files, func(i, j int) bool { return snap.Files[i].Path < snap.Files[j].Path })
 	sort.SliceStable(snap.Unrecognised, func(i, j int) bool { return snap.Unrecognised[i].Path < snap.Unrecognised[j].Path })
 	snap.ResolveLinks()
-	if len(snap.Files) == 0 {
+	if !anyParsed(snap) {
 		why := "no device output found"
 		if len(snap.Unrecognised) > 0 {
 			why = fmt.Sprintf("none of %d files is a recognised device output", len(snap.Unrecognised))
@@ -422,4 +430,14 @@ func readTarGz(p string) (fs.FS, error) {
 		mfs[n] = &fstest.MapFile{Data: b, Mode: 0o400}
 	}
 	return mfs, nil
+}
+
+// anyParsed reports whether at least one output was read into the model.
+func anyParsed(s *netmodel.Snapshot) bool {
+	for _, d := range s.Devices {
+		if len(d.Capabilities) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -55,7 +55,7 @@ func (e *Entry) CommandFor(arg string) string {
 	if strings.ContainsAny(arg, " \t'\"") {
 		q = `"` + strings.ReplaceAll(arg, `"`, `\"`) + `"`
 	}
-	return strings.ReplaceAll(e.Command, "{arg}", q)
+	return strings.TrimSpace(strings.ReplaceAll(e.Command, "{arg}", q))
 }
 
 var registry []*Entry
