@@ -116,15 +116,15 @@ func (l *evList) add(device string, src netmodel.Source, note string) {
 }
 
 // addFocus cites only the part of src between the first and the last line
-// containing one of keys (case-insensitive), so a long block (a CDP entry, a
+// starting with one of keys (case-insensitive, leading blanks ignored), so a long block (a CDP entry, a
 // vSwitch) is cited by the lines that matter. Without a match, all of src.
 func (l *evList) addFocus(device string, src netmodel.Source, note string, keys ...string) {
 	if f := l.c.S.File(src.File); f != nil && src.Valid() {
 		first, last := 0, 0
 		for i := src.Start; i <= src.End && i <= len(f.Lines); i++ {
-			low := strings.ToLower(f.Lines[i-1])
+			low := strings.ToLower(strings.TrimSpace(f.Lines[i-1]))
 			for _, k := range keys {
-				if strings.Contains(low, strings.ToLower(k)) {
+				if strings.HasPrefix(low, strings.ToLower(k)) {
 					if first == 0 {
 						first = i
 					}

@@ -109,8 +109,15 @@ func (u *Uplink) linkEvidence(l *evList) {
 // and the ports.
 var neighborKeys = []string{"Device ID", "System Name", "Interface:", "Port ID", "Local Intf", "Local Port"}
 
-// teamingKeys pick the decisive lines of a failover policy.
-var teamingKeys = []string{"Load Balancing:", "Active Adapters", "Standby Adapters", "Override Vswitch Uplinks"}
+// teamingKeys pick the decisive lines of a failover policy: load balancing
+// and the uplink order, and whether a port group overrides that order.
+func teamingKeys(from string) []string {
+	k := []string{"Load Balancing:", "Active Adapters", "Standby Adapters"}
+	if from == "port group override" {
+		k = append(k, "Override Vswitch Uplinks")
+	}
+	return k
+}
 
 // portEvidence cites the switch port's mode and allowed/native VLANs.
 func (u *Uplink) portEvidence(l *evList, note string) {
@@ -121,13 +128,13 @@ func (u *Uplink) portEvidence(l *evList, note string) {
 	if p.Mode == netmodel.ModeTrunk {
 		l.add(u.Switch.Name, p.AllowedSrc, note)
 		if p.NativeVLANSrc != p.AllowedSrc {
-			l.add(u.Switch.Name, p.NativeVLANSrc, "")
+			l.add(u.Switch.Name, p.NativeVLANSrc, fmt.Sprintf("%s: native VLAN %d", netmodel.ShortIfName(p.Name), p.NativeVLAN))
 		}
 		return
 	}
 	l.add(u.Switch.Name, p.ModeSrc, note)
 	if p.AccessVLANSrc != p.ModeSrc {
-		l.add(u.Switch.Name, p.AccessVLANSrc, "")
+		l.add(u.Switch.Name, p.AccessVLANSrc, fmt.Sprintf("%s: access VLAN %d", netmodel.ShortIfName(p.Name), p.AccessVLAN))
 	}
 }
 

@@ -129,7 +129,7 @@ func (v *pgVerdict) baseEvidence(c *Context) *evList {
 	l := &evList{c: c}
 	l.add(v.host.Name, v.pg.Src, fmt.Sprintf("port group %s uses VLAN %d", v.pg.Name, v.pg.VLAN))
 	if v.teamOK {
-		l.addFocus(v.host.Name, v.team.Src, fmt.Sprintf("teaming from the %s: active %s, standby %s", v.teamFrom, listOrNone(v.team.Active), listOrNone(v.team.Standby)), teamingKeys...)
+		l.addFocus(v.host.Name, v.team.Src, fmt.Sprintf("teaming from the %s: active %s, standby %s", v.teamFrom, listOrNone(v.team.Active), listOrNone(v.team.Standby)), teamingKeys(v.teamFrom)...)
 	}
 	return l
 }
@@ -515,7 +515,7 @@ func checkVGT(c *Context) []netmodel.Finding {
 		l := &evList{c: c}
 		l.add(h.Name, pg.Src, fmt.Sprintf("port group %s: VLAN 4095 (guest tagging)", pg.Name))
 		if teamOK {
-			l.addFocus(h.Name, team.Src, "teaming ("+from+")", teamingKeys...)
+			l.addFocus(h.Name, team.Src, "teaming ("+from+")", teamingKeys(from)...)
 		}
 		var union netmodel.VLANSet
 		inter := netmodel.AllVLANs()
@@ -587,7 +587,7 @@ func checkESTOnTrunk(c *Context) []netmodel.Finding {
 		l := &evList{c: c}
 		l.add(h.Name, pg.Src, fmt.Sprintf("port group %s: VLAN 0 (untagged)", pg.Name))
 		if teamOK {
-			l.addFocus(h.Name, team.Src, "teaming ("+from+")", teamingKeys...)
+			l.addFocus(h.Name, team.Src, "teaming ("+from+")", teamingKeys(from)...)
 		}
 		var per []string
 		for _, u := range trunks {

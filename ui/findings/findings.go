@@ -103,7 +103,7 @@ func New(findings []netmodel.Finding) Model {
 		m.subjW = max(m.subjW, ansi.StringWidth(f.Subject))
 	}
 	m.idW = min(m.idW, 24)
-	m.subjW = min(m.subjW, 26)
+	m.subjW = min(m.subjW, 40)
 	m.refilter()
 	return m
 }
