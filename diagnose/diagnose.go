@@ -37,7 +37,7 @@ type Context struct {
 	S *netmodel.Snapshot
 	// views computed lazily
 	uplinks map[*netmodel.VSwitch][]*Uplink
-	pgv     []pgVerdict
+	pgv     []*pgVerdict
 	pgDone  bool
 }
 
@@ -122,9 +122,9 @@ func (l *evList) addFocus(device string, src netmodel.Source, note string, keys 
 	if f := l.c.S.File(src.File); f != nil && src.Valid() {
 		first, last := 0, 0
 		for i := src.Start; i <= src.End && i <= len(f.Lines); i++ {
-			low := strings.ToLower(strings.TrimSpace(f.Lines[i-1]))
+			line := strings.TrimSpace(f.Lines[i-1])
 			for _, k := range keys {
-				if strings.HasPrefix(low, strings.ToLower(k)) {
+				if len(line) >= len(k) && strings.EqualFold(line[:len(k)], k) {
 					if first == 0 {
 						first = i
 					}

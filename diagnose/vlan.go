@@ -59,7 +59,6 @@ type pgVerdict struct {
 	team     netmodel.Teaming
 	teamFrom string
 	teamOK   bool
-	role     map[string]string // nic → active/standby
 	carrying []*Uplink
 	lacking  []*Uplink
 	access   []*Uplink
@@ -86,8 +85,9 @@ func (c *Context) portGroups(fn func(host *netmodel.Device, vs *netmodel.VSwitch
 	}
 }
 
-// verdicts analyses every VST port group once per run.
-func (c *Context) verdicts() []pgVerdict {
+// verdicts analyses every VST port group once per run and keeps those
+// with an uplink that does not plainly carry their VLAN.
+func (c *Context) verdicts() []*pgVerdict {
 	if c.pgDone {
 		return c.pgv
 	}
@@ -96,16 +96,22 @@ func (c *Context) verdicts() []pgVerdict {
 		if pg.VLAN < 1 || pg.VLAN > netmodel.MaxVLAN {
 			return
 		}
-		v := pgVerdict{host: h, vs: vs, pg: pg, role: map[string]string{}}
+		v := pgVerdict{host: h, vs: vs, pg: pg}
 		v.team, v.teamFrom, v.teamOK = teaming(h, vs, pg)
-		for _, n := range v.team.Active {
-			v.role[n] = "active"
+		ups := c.Uplinks(h, vs)
+		// Most port groups are fine: check before building the lists.
+		healthy := true
+		for _, u := range ups {
+			if v.role(u.NIC) != "" && !(u.Known() && !u.isAccess() && u.carries(pg.VLAN)) {
+				healthy = false
+				break
+			}
 		}
-		for _, n := range v.team.Standby {
-			v.role[n] = "standby"
+		if healthy {
+			return
 		}
-		for _, u := range c.Uplinks(h, vs) {
-			if v.role[u.NIC] == "" {
+		for _, u := range ups {
+			if v.role(u.NIC) == "" {
 				continue // unused by this port group
 			}
 			switch {
@@ -119,7 +125,7 @@ func (c *Context) verdicts() []pgVerdict {
 				v.lacking = append(v.lacking, u)
 			}
 		}
-		c.pgv = append(c.pgv, v)
+		c.pgv = append(c.pgv, &v)
 	})
 	return c.pgv
 }
@@ -141,12 +147,27 @@ func listOrNone(s []string) string {
 	return strings.Join(s, ",")
 }
 
-func uplinkNames(us []*Uplink, role map[string]string) []string {
+// role is "active" or "standby" for the uplinks the port group uses, "".
+func (v *pgVerdict) role(nic string) string {
+	for _, n := range v.team.Active {
+		if n == nic {
+			return "active"
+		}
+	}
+	for _, n := range v.team.Standby {
+		if n == nic {
+			return "standby"
+		}
+	}
+	return ""
+}
+
+func uplinkNames(us []*Uplink, role func(string) string) []string {
 	var out []string
 	for _, u := range us {
 		n := u.Name()
-		if role != nil && role[u.NIC] != "" {
-			n += " (" + role[u.NIC] + ")"
+		if r := role(u.NIC); r != "" {
+			n += " (" + r + ")"
 		}
 		out = append(out, n)
 	}
@@ -166,7 +187,7 @@ func addVLANFixes(us []*Uplink, vlan int) []netmodel.Fix {
 func (v *pgVerdict) whenItBites() (string, bool) {
 	var lackActive, lackStandby []string
 	for _, u := range v.lacking {
-		if v.role[u.NIC] == "active" {
+		if v.role(u.NIC) == "active" {
 			lackActive = append(lackActive, u.NIC)
 		} else {
 			lackStandby = append(lackStandby, u.NIC)
@@ -277,7 +298,7 @@ func checkAccessTagged(c *Context) []netmodel.Finding {
 		host *netmodel.Device
 		vs   *netmodel.VSwitch
 	}
-	groups := map[key][]pgVerdict{}
+	groups := map[key][]*pgVerdict{}
 	var order []key
 	for _, v := range c.verdicts() {
 		if len(v.access) == 0 {

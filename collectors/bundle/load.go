@@ -11,9 +11,10 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
-	"testing/fstest"
+	"sync"
 
 	"github.com/nettui/nettui/collectors/parse"
 	"github.com/nettui/nettui/internal/netmodel"
@@ -107,7 +108,11 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 			return nil, fmt.Errorf("%w: %v", ErrUnusable, err)
 		}
 	}
-	var files []*file
+	type devDir struct {
+		dev  *netmodel.Device
+		path string
+	}
+	var dirs []devDir
 	for _, de := range entries {
 		p := path.Join(devRoot, de.Name())
 		if !de.IsDir() {
@@ -120,108 +125,31 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 		if devRoot == "." && (de.Name() == "captures" || strings.HasPrefix(de.Name(), ".")) {
 			continue
 		}
-		fs, uns := readDeviceDir(fsys, p, de.Name())
-		files = append(files, fs...)
-		snap.Unrecognised = append(snap.Unrecognised, uns...)
-		getDev(de.Name())
+		dirs = append(dirs, devDir{getDev(de.Name()), p})
 	}
 
-	// Platforms: from bundle.yaml, otherwise from what the files look like.
-	for _, d := range snap.Devices {
-		if d.Platform != "" {
-			continue
-		}
-		votes := map[netmodel.Platform]int{}
-		for _, f := range files {
-			if f.device != d.Name {
-				continue
+	// Devices are independent: read and parse them in parallel, each
+	// worker touching only its own device.
+	results := make([]deviceResult, len(dirs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(dirs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = loadDevice(fsys, dirs[i].path, dirs[i].dev)
 			}
-			if e, _ := detect(f, ""); e != nil {
-				votes[e.Platform]++
-			}
-		}
-		best, n := netmodel.PlatformUnknown, 0
-		for p, v := range votes {
-			if v > n || (v == n && p < best) {
-				best, n = p, v
-			}
-		}
-		d.Platform = best
+		}()
 	}
-
-	for _, f := range files {
-		d := devices[f.device]
-		f.platform = d.Platform
-		e, reason := detect(f, d.Platform)
-		if e == nil && f.cleaned.DeviceErr != nil {
-			// A refused command is the device's answer, not an unknown file.
-			de := f.cleaned.DeviceErr
-			pe := &netmodel.ParseError{Device: f.device, File: f.path, Command: f.cleaned.Command, Line: de.Line, Msg: "the device refused the command: " + de.Text}
-			d.Errors = append(d.Errors, pe)
-			snap.Files = append(snap.Files, &netmodel.RawFile{Device: f.device, Path: f.path, Command: f.cleaned.Command, Lines: f.cleaned.Lines, Errors: []*netmodel.ParseError{pe}})
-			continue
-		}
-		if e == nil {
-			snap.Unrecognised = append(snap.Unrecognised, netmodel.Unrecognised{Path: f.path, Device: f.device, Reason: reason})
-			continue
-		}
-		f.entry = e
+	for i := range dirs {
+		jobs <- i
 	}
-	// Apply in each entry's order so operational state wins over config.
-	sort.SliceStable(files, func(i, j int) bool {
-		oi, oj := order(files[i]), order(files[j])
-		if oi != oj {
-			return oi < oj
-		}
-		return files[i].path < files[j].path
-	})
-	for _, f := range files {
-		if f.entry == nil {
-			continue
-		}
-		d := devices[f.device]
-		rf := &netmodel.RawFile{
-			Device: f.device, Path: f.path, Platform: f.entry.Platform,
-			Capability: f.entry.Capability, Command: f.entry.CommandFor(f.arg), Lines: f.cleaned.Lines,
-		}
-		if f.env != nil && f.env.Command != "" {
-			rf.Command = f.env.Command
-		}
-		snap.Files = append(snap.Files, rf)
-		fail := func(line int, msg string) {
-			pe := &netmodel.ParseError{Device: f.device, File: f.path, Command: rf.Command, Line: line, Msg: msg}
-			rf.Errors = append(rf.Errors, pe)
-			d.Errors = append(d.Errors, pe)
-		}
-		if f.entry.Platform != d.Platform && d.Platform != "" {
-			fail(0, fmt.Sprintf("output is %s but the device is %s; read as %s", f.entry.Platform, d.Platform, f.entry.Platform))
-		}
-		if de := f.cleaned.DeviceErr; de != nil {
-			fail(de.Line, "the device refused the command: "+de.Text)
-			continue
-		}
-		if f.entry.NeedsArg && f.arg == "" {
-			fail(0, "per-object output without the object's name: name the file "+f.entry.Capability+"@NAME.txt or keep the command line above the output")
-			continue
-		}
-		if f.env != nil && f.env.Truncated {
-			fail(len(f.cleaned.Lines), "output was truncated at collection; what follows the cut is missing")
-		}
-		err := f.entry.Apply(strings.NewReader(f.cleaned.Text()), d, f.path, f.arg)
-		if err != nil {
-			line := 0
-			var pe *parse.Error
-			msg := err.Error()
-			if errors.As(err, &pe) {
-				line, msg = pe.Line, pe.Msg
-			}
-			fail(line, msg)
-		}
-		if err == nil || !d.HasCapability(f.entry.Capability) {
-			if err == nil && !d.HasCapability(f.entry.Capability) {
-				d.Capabilities = append(d.Capabilities, f.entry.Capability)
-			}
-		}
+	close(jobs)
+	wg.Wait()
+	for _, r := range results {
+		snap.Files = append(snap.Files, r.files...)
+		snap.Unrecognised = append(snap.Unrecognised, r.unrecognised...)
 	}
 	for _, d := range snap.Devices {
 		sort.Strings(d.Capabilities)
@@ -280,16 +208,16 @@ func readDeviceDir(fsys fs.FS, dir, device string) ([]*file, []netmodel.Unrecogn
 			uns = append(uns, netmodel.Unrecognised{Path: p, Device: device, Reason: fmt.Sprintf("file larger than %d MiB", maxFileSize>>20)})
 			continue
 		}
-		b, err := fs.ReadFile(fsys, p)
+		raw, err := readText(fsys, p)
 		if err != nil {
 			uns = append(uns, netmodel.Unrecognised{Path: p, Device: device, Reason: err.Error()})
 			continue
 		}
-		if isBinary(b) {
+		if isBinary(raw) {
 			uns = append(uns, netmodel.Unrecognised{Path: p, Device: device, Reason: "binary file, not command output"})
 			continue
 		}
-		f := &file{device: device, path: p, raw: string(b)}
+		f := &file{device: device, path: p, raw: raw}
 		if strings.HasSuffix(name, ".txt") {
 			if eb, err := fs.ReadFile(fsys, strings.TrimSuffix(p, ".txt")+".json"); err == nil {
 				var env Envelope
@@ -306,17 +234,19 @@ func readDeviceDir(fsys fs.FS, dir, device string) ([]*file, []netmodel.Unrecogn
 	return out, uns
 }
 
-func isBinary(b []byte) bool {
-	n := len(b)
-	if n > 8000 {
-		n = 8000
+// readText reads a file as a string; in-memory bundles hand theirs over
+// without a copy.
+func readText(fsys fs.FS, p string) (string, error) {
+	if t, ok := fsys.(interface{ ReadText(string) (string, error) }); ok {
+		return t.ReadText(p)
 	}
-	for _, c := range b[:n] {
-		if c == 0 {
-			return true
-		}
-	}
-	return false
+	b, err := fs.ReadFile(fsys, p)
+	return string(b), err
+}
+
+// isBinary looks for a NUL byte in the first 8000 bytes, as git does.
+func isBinary(s string) bool {
+	return strings.IndexByte(s[:min(len(s), 8000)], 0) >= 0
 }
 
 // detect decides which parser reads f: the envelope's command, the echoed
@@ -425,11 +355,7 @@ func readTarGz(p string) (fs.FS, error) {
 		}
 		files = stripped
 	}
-	mfs := fstest.MapFS{}
-	for n, b := range files {
-		mfs[n] = &fstest.MapFile{Data: b, Mode: 0o400}
-	}
-	return mfs, nil
+	return NewMemFS(files), nil
 }
 
 // anyParsed reports whether at least one output was read into the model.
@@ -440,4 +366,103 @@ func anyParsed(s *netmodel.Snapshot) bool {
 		}
 	}
 	return false
+}
+
+// deviceResult is what loading one device folder yields besides the
+// device itself.
+type deviceResult struct {
+	files        []*netmodel.RawFile
+	unrecognised []netmodel.Unrecognised
+}
+
+// loadDevice reads one device folder, recognises each output and merges
+// it into d, in each parser's order so operational state wins over config.
+func loadDevice(fsys fs.FS, dir string, d *netmodel.Device) deviceResult {
+	var res deviceResult
+	files, uns := readDeviceDir(fsys, dir, d.Name)
+	res.unrecognised = uns
+	if d.Platform == "" {
+		// Not in bundle.yaml: the platform most outputs look like.
+		votes := map[netmodel.Platform]int{}
+		for _, f := range files {
+			if e, _ := detect(f, ""); e != nil {
+				votes[e.Platform]++
+			}
+		}
+		best, n := netmodel.PlatformUnknown, 0
+		for p, v := range votes {
+			if v > n || (v == n && p < best) {
+				best, n = p, v
+			}
+		}
+		d.Platform = best
+	}
+	for _, f := range files {
+		f.platform = d.Platform
+		e, reason := detect(f, d.Platform)
+		if e == nil && f.cleaned.DeviceErr != nil {
+			// A refused command is the device's answer, not an unknown file.
+			de := f.cleaned.DeviceErr
+			pe := &netmodel.ParseError{Device: d.Name, File: f.path, Command: f.cleaned.Command, Line: de.Line, Msg: "the device refused the command: " + de.Text}
+			d.Errors = append(d.Errors, pe)
+			res.files = append(res.files, &netmodel.RawFile{Device: d.Name, Path: f.path, Command: f.cleaned.Command, Lines: f.cleaned.Lines, Errors: []*netmodel.ParseError{pe}})
+			continue
+		}
+		if e == nil {
+			res.unrecognised = append(res.unrecognised, netmodel.Unrecognised{Path: f.path, Device: d.Name, Reason: reason})
+			continue
+		}
+		f.entry = e
+	}
+	sort.SliceStable(files, func(i, j int) bool {
+		oi, oj := order(files[i]), order(files[j])
+		if oi != oj {
+			return oi < oj
+		}
+		return files[i].path < files[j].path
+	})
+	for _, f := range files {
+		if f.entry == nil {
+			continue
+		}
+		rf := &netmodel.RawFile{
+			Device: d.Name, Path: f.path, Platform: f.entry.Platform,
+			Capability: f.entry.Capability, Command: f.entry.CommandFor(f.arg), Lines: f.cleaned.Lines,
+		}
+		if f.env != nil && f.env.Command != "" {
+			rf.Command = f.env.Command
+		}
+		res.files = append(res.files, rf)
+		fail := func(line int, msg string) {
+			pe := &netmodel.ParseError{Device: d.Name, File: f.path, Command: rf.Command, Line: line, Msg: msg}
+			rf.Errors = append(rf.Errors, pe)
+			d.Errors = append(d.Errors, pe)
+		}
+		if f.entry.Platform != d.Platform && d.Platform != "" {
+			fail(0, fmt.Sprintf("output is %s but the device is %s; read as %s", f.entry.Platform, d.Platform, f.entry.Platform))
+		}
+		if de := f.cleaned.DeviceErr; de != nil {
+			fail(de.Line, "the device refused the command: "+de.Text)
+			continue
+		}
+		if f.entry.NeedsArg && f.arg == "" {
+			fail(0, "per-object output without the object's name: name the file "+f.entry.Capability+"@NAME.txt or keep the command line above the output")
+			continue
+		}
+		if f.env != nil && f.env.Truncated {
+			fail(len(f.cleaned.Lines), "output was truncated at collection; what follows the cut is missing")
+		}
+		err := f.entry.Apply(parse.NewLinesReader(f.cleaned.Lines), d, f.path, f.arg)
+		if err != nil {
+			line, msg := 0, err.Error()
+			var pe *parse.Error
+			if errors.As(err, &pe) {
+				line, msg = pe.Line, pe.Msg
+			}
+			fail(line, msg)
+		} else if !d.HasCapability(f.entry.Capability) {
+			d.Capabilities = append(d.Capabilities, f.entry.Capability)
+		}
+	}
+	return res
 }

@@ -109,18 +109,7 @@ var (
 // ---- reading ----
 
 // ciscoReadLines reads the whole input as lines, without CR.
-func ciscoReadLines(r io.Reader) ([]string, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	s := strings.TrimSuffix(string(b), "\n")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, "\r")
-	}
-	return lines, nil
-}
+func ciscoReadLines(r io.Reader) ([]string, error) { return readLines(r) }
 
 // ciscoEmpty reports input with nothing but blank lines.
 func ciscoEmpty(lines []string) bool {

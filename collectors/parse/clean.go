@@ -69,7 +69,7 @@ func Clean(raw string) *Cleaned {
 		if strings.ContainsRune(l, '\x1b') {
 			l = ansiRE.ReplaceAllString(l, "")
 		}
-		if strings.ContainsAny(l, "\x08") || strings.Contains(strings.ToLower(l), "more") {
+		if strings.IndexByte(l, '\x08') >= 0 || containsMore(l) {
 			l = moreRE.ReplaceAllString(l, "")
 			l = applyBackspaces(l)
 		}
@@ -83,8 +83,7 @@ func Clean(raw string) *Cleaned {
 				l = ""
 			}
 		}
-		if c.DeviceErr == nil {
-			t := strings.TrimSpace(l)
+		if t := strings.TrimSpace(l); c.DeviceErr == nil && t != "" && strings.IndexByte("%EeIsS", t[0]) >= 0 {
 			for _, p := range deviceErrorPrefixes {
 				if strings.HasPrefix(t, p) {
 					c.DeviceErr = &DeviceError{Line: i + 1, Text: t}
@@ -138,4 +137,15 @@ func applyBackspaces(s string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// containsMore reports whether s contains "more" in any letter case,
+// without allocating (it runs on every line).
+func containsMore(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i]|0x20 == 'm' && s[i+1]|0x20 == 'o' && s[i+2]|0x20 == 'r' && s[i+3]|0x20 == 'e' {
+			return true
+		}
+	}
+	return false
 }

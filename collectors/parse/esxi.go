@@ -150,16 +150,19 @@ type esxcfgVSwitch struct {
 // esxLines reads the whole input as lines, numbered like Clean numbers them.
 // It fails on empty (all blank) input.
 func esxLines(r io.Reader) ([]string, error) {
-	b, err := io.ReadAll(r)
+	lines, err := readLines(r)
 	if err != nil {
 		return nil, errorf(0, "reading output: %v", err)
 	}
-	s := strings.TrimSuffix(string(b), "\n")
-	lines := strings.Split(s, "\n")
 	blank := true
+	copied := false
 	for i, l := range lines {
-		l = strings.TrimRight(l, "\r")
-		lines[i] = strings.ReplaceAll(l, "\t", "    ")
+		if strings.IndexByte(l, '\t') >= 0 {
+			if !copied { // the slice may be the reader's own
+				lines, copied = append([]string(nil), lines...), true
+			}
+			lines[i] = strings.ReplaceAll(l, "\t", "    ")
+		}
 		if strings.TrimSpace(l) != "" {
 			blank = false
 		}
@@ -201,13 +204,44 @@ func (e *errs) err() error {
 // normKey turns a field label or XML field name into a comparable key:
 // lower case letters and digits only ("VLAN ID" and VLANID → "vlanid").
 func normKey(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
+	var buf [64]byte
+	b := normKeyBytes(buf[:0], s)
+	if k, ok := commonKeys[string(b)]; ok { // no allocation for the usual labels
+		return k
+	}
+	return string(b)
+}
+
+// commonKeys are the normalised labels esxcli prints most, kept as
+// constants so reading them allocates nothing.
+var commonKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"name", "class", "numports", "usedports", "configuredports", "mtu", "cdpstatus",
+		"beaconenabled", "beaconinterval", "beaconthreshold", "beaconrequiredby", "uplinks", "portgroups",
+		"loadbalancing", "networkfailuredetection", "notifyswitches", "failback", "activeadapters",
+		"standbyadapters", "unusedadapters", "overridevswitchloadbalancing", "overridevswitchnetworkfailuredetection",
+		"overridevswitchnotifyswitches", "overridevswitchfailback", "overridevswitchuplinks",
+		"virtualswitch", "activeclients", "vlanid", "pcidevice", "driver", "adminstatus", "linkstatus",
+		"speed", "duplex", "macaddress", "description", "vdsid", "beacontimeout", "vmwarebranded", "dvport",
+	} {
+		m[k] = k
+	}
+	return m
+}()
+
+// normKeyBytes appends the lower-cased letters and digits of s to b.
+func normKeyBytes(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return b
 }
 
 // esxField is one field of a record.
@@ -231,18 +265,38 @@ func (f esxField) items() []string {
 // row, an XML <structure>.
 type esxRecord struct {
 	header     string
-	fields     map[string]esxField
+	fields     []namedField // in output order; a dozen at most, so a slice beats a map
 	start, end int
 }
 
-func newRecord(header string, line int) *esxRecord {
-	return &esxRecord{header: header, fields: map[string]esxField{}, start: line, end: line}
+// namedField is a field under its normalised key.
+type namedField struct {
+	key string
+	esxField
+}
+
+// newRecord starts a record; n is the expected number of fields.
+func newRecord(header string, line, n int) *esxRecord {
+	return &esxRecord{header: header, start: line, end: line, fields: make([]namedField, 0, n)}
+}
+
+// set stores a field, replacing one of the same key.
+func (r *esxRecord) set(k string, f esxField) {
+	for i := range r.fields {
+		if r.fields[i].key == k {
+			r.fields[i].esxField = f
+			return
+		}
+	}
+	r.fields = append(r.fields, namedField{k, f})
 }
 
 func (r *esxRecord) get(keys ...string) (esxField, bool) {
 	for _, k := range keys {
-		if f, ok := r.fields[k]; ok {
-			return f, true
+		for i := range r.fields {
+			if r.fields[i].key == k {
+				return r.fields[i].esxField, true
+			}
 		}
 	}
 	return esxField{}, false
@@ -293,13 +347,13 @@ func kvBlocks(lines []string) ([]*esxRecord, error) {
 		ind := indentOf(raw)
 		key, val, isField := splitField(t)
 		if ind == 0 && !isField {
-			cur = newRecord(t, ln)
+			cur = newRecord(t, ln, 12)
 			recs = append(recs, cur)
 			base = -1
 			continue
 		}
 		if cur == nil {
-			cur = newRecord("", ln)
+			cur = newRecord("", ln, 12)
 			recs = append(recs, cur)
 			base = -1
 		}
@@ -319,7 +373,7 @@ func kvBlocks(lines []string) ([]*esxRecord, error) {
 			e.add(errorf(ln, "field without a name: %q", t))
 			continue
 		}
-		cur.fields[k] = esxField{val: val, line: ln}
+		cur.set(k, esxField{val: val, line: ln})
 	}
 	return recs, e.err()
 }
@@ -384,9 +438,9 @@ func esxTable(lines []string) ([]*esxRecord, []tableCol, int, error) {
 			}
 			vals = parts
 		}
-		rec := newRecord("", ln)
+		rec := newRecord("", ln, len(cols))
 		for c, col := range cols {
-			rec.fields[col.key] = esxField{val: vals[c], line: ln}
+			rec.set(col.key, esxField{val: vals[c], line: ln})
 		}
 		recs = append(recs, rec)
 	}
@@ -841,9 +895,9 @@ func overrideUplinksField(rec *esxRecord) (esxField, bool) {
 	if f, ok := rec.get("overridevswitchuplinks"); ok {
 		return f, true
 	}
-	for k, f := range rec.fields {
-		if strings.HasPrefix(k, "override") && strings.Contains(k, "uplink") {
-			return f, true
+	for _, f := range rec.fields {
+		if strings.HasPrefix(f.key, "override") && strings.Contains(f.key, "uplink") {
+			return f.esxField, true
 		}
 	}
 	return esxField{}, false

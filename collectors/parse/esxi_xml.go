@@ -155,7 +155,7 @@ func clampLine(line, n int) int {
 
 // xmlStructure turns one <structure> into a record.
 func xmlStructure(n *xmlNode, e *errs) *esxRecord {
-	rec := newRecord(n.attrs["typeName"], n.line)
+	rec := newRecord(n.attrs["typeName"], n.line, 12)
 	rec.end = n.endLine
 	for _, f := range n.children {
 		if f.name != "field" {
@@ -173,7 +173,7 @@ func xmlStructure(n *xmlNode, e *errs) *esxRecord {
 		}
 		switch {
 		case val == nil:
-			rec.fields[name] = esxField{val: strings.TrimSpace(f.text.String()), line: f.line}
+			rec.set(name, esxField{val: strings.TrimSpace(f.text.String()), line: f.line})
 		case val.name == "list":
 			fld := esxField{isList: true, line: f.line}
 			nested := false
@@ -185,12 +185,12 @@ func xmlStructure(n *xmlNode, e *errs) *esxRecord {
 				fld.list = append(fld.list, strings.TrimSpace(item.text.String()))
 			}
 			if !nested {
-				rec.fields[name] = fld
+				rec.set(name, fld)
 			}
 		case val.name == "structure":
 			// a nested structure: not used
 		default: // string, integer, boolean, ...
-			rec.fields[name] = esxField{val: strings.TrimSpace(val.text.String()), line: f.line}
+			rec.set(name, esxField{val: strings.TrimSpace(val.text.String()), line: f.line})
 		}
 	}
 	return rec

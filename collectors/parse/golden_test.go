@@ -80,6 +80,15 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The loader hands parsers a LinesReader: same result.
+			raw, _ := os.ReadFile(fx.path)
+			d2 := &netmodel.Device{Name: "dut", Platform: fx.platform}
+			err2 := Lookup(fx.platform, fx.capability).Apply(NewLinesReader(Clean(string(raw)).Lines), d2, fx.path, fx.arg)
+			b2, _ := json.MarshalIndent(d2, "", "  ")
+			b1, _ := json.MarshalIndent(d, "", "  ")
+			if string(b1) != string(b2) || (err2 == nil) != (perr == nil) {
+				t.Errorf("LinesReader gives another result than a plain reader")
+			}
 			b = append(b, '\n')
 			gp := strings.TrimSuffix(fx.path, ".txt") + ".golden"
 			if *update {

@@ -100,10 +100,9 @@ func ShortIfName(name string) string {
 	if !ok {
 		return name
 	}
-	lt := strings.ToLower(typ)
 	for _, k := range ifKinds {
-		for _, full := range []string{k.ios, k.nxos, k.eos} {
-			if full != "" && lt == strings.ToLower(full) {
+		for _, full := range [...]string{k.ios, k.nxos, k.eos} {
+			if full != "" && strings.EqualFold(typ, full) {
 				return k.short + num
 			}
 		}

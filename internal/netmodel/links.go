@@ -10,6 +10,11 @@ import (
 // devices: exact, case-insensitive, the first DNS label, or the device's own
 // hostname.
 func (s *Snapshot) FindDevice(announced string) *Device {
+	byName, byLabel := s.nameIndex()
+	return s.find(byName, byLabel, announced)
+}
+
+func (s *Snapshot) find(byName, byLabel map[string]*Device, announced string) *Device {
 	a := strings.TrimSpace(announced)
 	if i := strings.IndexByte(a, '('); i > 0 {
 		a = a[:i]
@@ -17,28 +22,40 @@ func (s *Snapshot) FindDevice(announced string) *Device {
 	if a == "" {
 		return nil
 	}
-	label := func(x string) string {
-		if i := strings.IndexByte(x, '.'); i > 0 {
-			return x[:i]
+	if d := s.Device(a); d != nil {
+		return d
+	}
+	if d := byName[strings.ToLower(a)]; d != nil {
+		return d
+	}
+	return byLabel[strings.ToLower(dnsLabel(a))]
+}
+
+func dnsLabel(x string) string {
+	if i := strings.IndexByte(x, '.'); i > 0 {
+		return x[:i]
+	}
+	return x
+}
+
+// nameIndex maps lower-cased device names and hostnames, and their first
+// DNS labels, to devices (the first device wins a clash).
+func (s *Snapshot) nameIndex() (byName, byLabel map[string]*Device) {
+	byName, byLabel = map[string]*Device{}, map[string]*Device{}
+	put := func(m map[string]*Device, k string, d *Device) {
+		if _, ok := m[k]; !ok && k != "" {
+			m[k] = d
 		}
-		return x
 	}
 	for _, d := range s.Devices {
-		if d.Name == a {
-			return d
-		}
+		put(byName, strings.ToLower(d.Name), d)
+		put(byName, strings.ToLower(d.Hostname), d)
 	}
 	for _, d := range s.Devices {
-		if strings.EqualFold(d.Name, a) || (d.Hostname != "" && strings.EqualFold(d.Hostname, a)) {
-			return d
-		}
+		put(byLabel, strings.ToLower(dnsLabel(d.Name)), d)
+		put(byLabel, strings.ToLower(dnsLabel(d.Hostname)), d)
 	}
-	for _, d := range s.Devices {
-		if strings.EqualFold(label(d.Name), label(a)) || (d.Hostname != "" && strings.EqualFold(label(d.Hostname), label(a))) {
-			return d
-		}
-	}
-	return nil
+	return byName, byLabel
 }
 
 func (e Endpoint) less(o Endpoint) bool {
@@ -52,6 +69,8 @@ func (e Endpoint) less(o Endpoint) bool {
 // declared links, merging sightings of the same link from both ends. A
 // neighbour that is not a device of the snapshot makes no link.
 func (s *Snapshot) ResolveLinks() {
+	byName, byLabel := s.nameIndex()
+	find := func(announced string) *Device { return s.find(byName, byLabel, announced) }
 	byKey := map[[2]Endpoint]*Link{}
 	var order [][2]Endpoint
 	add := func(a, b Endpoint, sg Sighting) {
@@ -72,7 +91,7 @@ func (s *Snapshot) ResolveLinks() {
 			if n.LocalPort == "" || n.RemotePort == "" {
 				continue // older IOS LLDP omits the local interface
 			}
-			r := s.FindDevice(n.RemoteName)
+			r := find(n.RemoteName)
 			if r == nil || r == d {
 				continue
 			}
@@ -105,10 +124,29 @@ func (s *Snapshot) ResolveLinks() {
 		}
 		return s.Links[i].B.less(s.Links[j].B)
 	})
+	s.linkIdx = make(map[Endpoint]int, 2*len(s.Links))
+	for i, l := range s.Links {
+		for _, e := range []Endpoint{l.A, l.B} {
+			if _, ok := s.linkIdx[e]; !ok {
+				s.linkIdx[e] = i
+			}
+		}
+	}
 }
 
 // Peer returns the far end of the link at device:port and the link itself.
 func (s *Snapshot) Peer(device, port string) (Endpoint, *Link, bool) {
+	if s.linkIdx != nil {
+		i, ok := s.linkIdx[Endpoint{device, port}]
+		if !ok || i >= len(s.Links) {
+			return Endpoint{}, nil, false
+		}
+		l := &s.Links[i]
+		if l.A == (Endpoint{device, port}) {
+			return l.B, l, true
+		}
+		return l.A, l, true
+	}
 	for i := range s.Links {
 		l := &s.Links[i]
 		if l.A.Device == device && l.A.Port == port {

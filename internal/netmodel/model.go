@@ -50,26 +50,55 @@ type Snapshot struct {
 	Files []*RawFile
 	// Unrecognised lists inputs that could not be used, with the reason.
 	Unrecognised []Unrecognised
+
+	// Lookup indexes, rebuilt when the slices they index have grown.
+	devIdx  map[string]*Device
+	fileIdx map[string]*RawFile
+	linkIdx map[Endpoint]int
 }
 
 // Device returns the named device or nil.
 func (s *Snapshot) Device(name string) *Device {
-	for _, d := range s.Devices {
-		if d.Name == name {
-			return d
+	if len(s.devIdx) != len(s.Devices) {
+		s.devIdx = make(map[string]*Device, len(s.Devices))
+		for _, d := range s.Devices {
+			if _, dup := s.devIdx[d.Name]; !dup {
+				s.devIdx[d.Name] = d
+			}
+		}
+		if len(s.devIdx) != len(s.Devices) { // duplicate names: no index
+			s.devIdx = nil
+			for _, d := range s.Devices {
+				if d.Name == name {
+					return d
+				}
+			}
+			return nil
 		}
 	}
-	return nil
+	return s.devIdx[name]
 }
 
 // File returns the raw file at path or nil.
 func (s *Snapshot) File(path string) *RawFile {
-	for _, f := range s.Files {
-		if f.Path == path {
-			return f
+	if len(s.fileIdx) != len(s.Files) {
+		s.fileIdx = make(map[string]*RawFile, len(s.Files))
+		for _, f := range s.Files {
+			if _, dup := s.fileIdx[f.Path]; !dup {
+				s.fileIdx[f.Path] = f
+			}
+		}
+		if len(s.fileIdx) != len(s.Files) {
+			s.fileIdx = nil
+			for _, f := range s.Files {
+				if f.Path == path {
+					return f
+				}
+			}
+			return nil
 		}
 	}
-	return nil
+	return s.fileIdx[path]
 }
 
 // SortDevices orders devices by name.

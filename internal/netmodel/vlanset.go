@@ -16,12 +16,15 @@ type VLANSet struct {
 	w [64]uint64
 }
 
-// AllVLANs returns the set 1-4094, what "ALL" means on a trunk.
-func AllVLANs() VLANSet {
+// allVLANs is 1-4094, built once.
+var allVLANs = func() VLANSet {
 	var s VLANSet
 	s.AddRange(1, MaxVLAN)
 	return s
-}
+}()
+
+// AllVLANs returns the set 1-4094, what "ALL" means on a trunk.
+func AllVLANs() VLANSet { return allVLANs }
 
 // VLANs returns a set holding ids.
 func VLANs(ids ...int) VLANSet {
@@ -40,10 +43,18 @@ func (s *VLANSet) Add(id int) {
 	s.w[id>>6] |= 1 << (uint(id) & 63)
 }
 
-// AddRange adds lo..hi inclusive.
+// AddRange adds lo..hi inclusive (clipped to 0..4095), a word at a time.
 func (s *VLANSet) AddRange(lo, hi int) {
-	for id := lo; id <= hi; id++ {
-		s.Add(id)
+	lo, hi = max(lo, 0), min(hi, 4095)
+	for id := lo; id <= hi; {
+		w, b := id>>6, uint(id)&63
+		n := min(64-int(b), hi-id+1) // bits to set in this word
+		mask := ^uint64(0)
+		if n < 64 {
+			mask = (1<<uint(n) - 1) << b
+		}
+		s.w[w] |= mask
+		id += n
 	}
 }
 

@@ -349,3 +349,18 @@ func FuzzParseVLANSet(f *testing.F) {
 		}
 	})
 }
+
+// TestAddRangeMatchesAdd checks the word-at-a-time AddRange against adding
+// one VLAN at a time, over ranges crossing word boundaries and the ends.
+func TestAddRangeMatchesAdd(t *testing.T) {
+	for _, r := range [][2]int{{0, 0}, {1, 4094}, {63, 64}, {60, 130}, {64, 127}, {4000, 4095}, {4090, 5000}, {-5, 3}, {10, 5}} {
+		var fast, slow VLANSet
+		fast.AddRange(r[0], r[1])
+		for id := r[0]; id <= r[1]; id++ {
+			slow.Add(id)
+		}
+		if fast != slow {
+			t.Errorf("AddRange(%d, %d) = %s, want %s", r[0], r[1], fast, slow)
+		}
+	}
+}
