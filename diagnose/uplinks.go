@@ -119,22 +119,31 @@ func teamingKeys(from string) []string {
 	return k
 }
 
-// portEvidence cites the switch port's mode and allowed/native VLANs.
+// portEvidence cites the switch port's mode and allowed/native VLANs; note
+// describes the allowed-VLANs line of a trunk (or the mode line of another
+// port), and defaults to what that line says.
 func (u *Uplink) portEvidence(l *evList, note string) {
 	if u.Port == nil {
 		return
 	}
 	p := u.Port
+	name := u.Switch.Name + " " + netmodel.ShortIfName(p.Name)
 	if p.Mode == netmodel.ModeTrunk {
+		if note == "" {
+			note = fmt.Sprintf("%s allows VLANs %s", name, p.Allowed)
+		}
 		l.add(u.Switch.Name, p.AllowedSrc, note)
 		if p.NativeVLANSrc != p.AllowedSrc {
-			l.add(u.Switch.Name, p.NativeVLANSrc, fmt.Sprintf("%s: native VLAN %d", netmodel.ShortIfName(p.Name), p.NativeVLAN))
+			l.add(u.Switch.Name, p.NativeVLANSrc, fmt.Sprintf("%s: native VLAN %d", name, p.NativeVLAN))
 		}
 		return
 	}
+	if note == "" {
+		note = fmt.Sprintf("%s: %s port", name, p.Mode)
+	}
 	l.add(u.Switch.Name, p.ModeSrc, note)
 	if p.AccessVLANSrc != p.ModeSrc {
-		l.add(u.Switch.Name, p.AccessVLANSrc, fmt.Sprintf("%s: access VLAN %d", netmodel.ShortIfName(p.Name), p.AccessVLAN))
+		l.add(u.Switch.Name, p.AccessVLANSrc, fmt.Sprintf("%s: access VLAN %d", name, p.AccessVLAN))
 	}
 }
 

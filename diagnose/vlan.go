@@ -613,7 +613,7 @@ func checkESTOnTrunk(c *Context) []netmodel.Finding {
 		var per []string
 		for _, u := range trunks {
 			u.linkEvidence(l)
-			u.portEvidence(l, fmt.Sprintf("%s: native VLAN %d", u.Name(), u.Port.NativeVLAN))
+			u.portEvidence(l, "")
 			per = append(per, fmt.Sprintf("%s: native VLAN %d", u.Name(), u.Port.NativeVLAN))
 		}
 		sev := netmodel.SevWarning
