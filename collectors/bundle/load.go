@@ -91,7 +91,7 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 		}
 		for _, dm := range meta.Devices {
 			d := getDev(dm.Name)
-			d.Platform = netmodel.Platform(dm.Platform)
+			d.Platform = netmodel.NormPlatform(dm.Platform)
 			if dm.Status != "" {
 				d.Status = dm.Status
 			}

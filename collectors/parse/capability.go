@@ -21,3 +21,38 @@ const (
 	CapCDPNeighborsDetail   = "show-cdp-neighbors-detail"
 	CapLLDPNeighborsDetail  = "show-lldp-neighbors-detail"
 )
+
+// IPsec and routing capabilities.
+const (
+	// Juniper Junos (SRX)
+	CapJunosIKESA       = "show-security-ike-sa"          // show security ike security-associations [detail]
+	CapJunosIPsecSA     = "show-security-ipsec-sa"        // show security ipsec security-associations [detail]
+	CapJunosConfigSec   = "show-configuration-security"   // show configuration security | display set
+	CapJunosRoute       = "show-route"                    // show route [| display json]
+	CapJunosIfTerse     = "show-interfaces-terse"         // show interfaces terse
+	CapJunosConfigIface = "show-configuration-interfaces" // show configuration interfaces | display set
+
+	// Cisco IOS/IOS-XE
+	CapIOSIsakmpSA      = "show-crypto-isakmp-sa"      // show crypto isakmp sa [detail]
+	CapIOSIKEv2SA       = "show-crypto-ikev2-sa"       // show crypto ikev2 sa detailed
+	CapIPsecSA          = "show-crypto-ipsec-sa"       // show crypto ipsec sa (IOS and ASA)
+	CapIOSCryptoMap     = "show-crypto-map"            // show crypto map
+	CapRunningConfigVPN = "show-running-config-crypto" // IOS: show running-config | section crypto|access-list|interface Tunnel; ASA: show running-config crypto + access-list
+	CapIPRoute          = "show-ip-route"              // IOS show ip route [vrf X]; ASA show route
+
+	// Cisco ASA
+	CapASAIKEv1SA    = "show-crypto-ikev1-sa"   // show crypto ikev1 sa detail
+	CapASAIKEv2SA    = "show-crypto-ikev2-sa"   // show crypto ikev2 sa detail
+	CapASASessionL2L = "show-vpn-sessiondb-l2l" // show vpn-sessiondb detail l2l
+
+	// strongSwan and Linux
+	CapSwanctlSAs   = "swanctl-list-sas"   // swanctl --list-sas [--raw]
+	CapSwanctlConns = "swanctl-list-conns" // swanctl --list-conns [--raw]
+	CapSwanctlPols  = "swanctl-list-pols"  // swanctl --list-pols [--raw]
+	CapIPsecStatus  = "ipsec-statusall"    // ipsec statusall
+	CapSwanctlConf  = "swanctl-conf"       // cat /etc/swanctl/swanctl.conf /etc/swanctl/conf.d/*.conf
+	CapIPsecConf    = "ipsec-conf"         // cat /etc/ipsec.conf
+	CapXfrmState    = "ip-xfrm-state"      // ip xfrm state
+	CapXfrmPolicy   = "ip-xfrm-policy"     // ip xfrm policy
+	CapLinuxRoute   = "ip-route"           // ip route show table all / ip -j route
+)

@@ -17,8 +17,27 @@ const (
 	ASA             Platform = "asa"
 	Linux           Platform = "linux"
 	OVS             Platform = "ovs"
-	StrongSwan      Platform = "strongswan"
 )
+
+// NormPlatform maps the names people use for a platform to the model's:
+// "strongswan" (a Linux gateway running strongSwan) is linux, "iosxe" is ios.
+func NormPlatform(p string) Platform {
+	switch p {
+	case "strongswan", "libreswan":
+		return Linux
+	case "iosxe", "ios-xe", "cisco_ios", "cisco_xe":
+		return IOS
+	case "cisco_nxos", "nx-os":
+		return NXOS
+	case "cisco_asa":
+		return ASA
+	case "junos", "srx", "juniper_junos":
+		return Junos
+	case "arista_eos":
+		return EOS
+	}
+	return Platform(p)
+}
 
 // Source locates what a value was read from: a file of a device's raw output
 // (path relative to the bundle root, e.g. devices/esx01/nic-list.txt) and the
@@ -127,6 +146,11 @@ type Device struct {
 	SwitchPorts map[string]*SwitchPort // keyed by canonical interface name
 	Neighbors   []Neighbor
 
+	// Layer 3 and IPsec.
+	Interfaces []*Interface
+	Routes     []Route
+	IPsec      IPsec
+
 	// Capabilities lists what was parsed successfully (capability names).
 	Capabilities []string
 	// Errors are parse errors located in this device's files.
@@ -174,6 +198,28 @@ func (d *Device) PortGroup(n string) *PortGroup {
 		}
 	}
 	return nil
+}
+
+// FindInterface returns the layer-3/tunnel interface named n, or nil.
+func (d *Device) FindInterface(n string) *Interface {
+	for _, i := range d.Interfaces {
+		if i.Name == n {
+			return i
+		}
+	}
+	return nil
+}
+
+// Interface returns the layer-3/tunnel interface named n, creating it.
+func (d *Device) Interface(n string) *Interface {
+	for _, i := range d.Interfaces {
+		if i.Name == n {
+			return i
+		}
+	}
+	i := &Interface{Name: n}
+	d.Interfaces = append(d.Interfaces, i)
+	return i
 }
 
 // NIC returns the physical NIC named n, or nil.
