@@ -140,21 +140,21 @@ type Device struct {
 	Error    string // why the device failed, when it did
 	Hostname string // as the device calls itself, when it says
 
-	NICs        []NIC
-	VSwitches   []*VSwitch
-	PortGroups  []*PortGroup
-	SwitchPorts map[string]*SwitchPort // keyed by canonical interface name
-	Neighbors   []Neighbor
+	NICs        []NIC                  `json:",omitempty"`
+	VSwitches   []*VSwitch             `json:",omitempty"`
+	PortGroups  []*PortGroup           `json:",omitempty"`
+	SwitchPorts map[string]*SwitchPort `json:",omitempty"` // keyed by canonical interface name
+	Neighbors   []Neighbor             `json:",omitempty"`
 
 	// Layer 3 and IPsec.
-	Interfaces []*Interface
-	Routes     []Route
-	IPsec      IPsec
+	Interfaces []*Interface `json:",omitempty"`
+	Routes     []Route      `json:",omitempty"`
+	IPsec      IPsec        `json:",omitzero"`
 
 	// Capabilities lists what was parsed successfully (capability names).
-	Capabilities []string
+	Capabilities []string `json:",omitempty"`
 	// Errors are parse errors located in this device's files.
-	Errors []*ParseError
+	Errors []*ParseError `json:",omitempty"`
 }
 
 // HasCapability reports whether cap was parsed for the device.
