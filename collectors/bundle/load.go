@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/nettui/nettui/collectors/parse"
+	"github.com/nettui/nettui/collectors/redact"
 	"github.com/nettui/nettui/internal/netmodel"
 )
 
@@ -130,6 +131,9 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 
 	// Devices are independent: read and parse them in parallel, each
 	// worker touching only its own device.
+	// One redaction key per load: equal secrets on two devices get equal
+	// tokens, so reuse shows; nothing recovers the secret.
+	red := redact.New()
 	results := make([]deviceResult, len(dirs))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -138,7 +142,7 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = loadDevice(fsys, dirs[i].path, dirs[i].dev)
+				results[i] = loadDevice(fsys, dirs[i].path, dirs[i].dev, red)
 			}
 		}()
 	}
@@ -377,9 +381,13 @@ type deviceResult struct {
 
 // loadDevice reads one device folder, recognises each output and merges
 // it into d, in each parser's order so operational state wins over config.
-func loadDevice(fsys fs.FS, dir string, d *netmodel.Device) deviceResult {
+func loadDevice(fsys fs.FS, dir string, d *netmodel.Device, red *redact.Redactor) deviceResult {
 	var res deviceResult
 	files, uns := readDeviceDir(fsys, dir, d.Name)
+	for _, f := range files {
+		red.Lines(f.cleaned.Lines) // before anything reads, shows or keeps them
+		f.raw = ""
+	}
 	res.unrecognised = uns
 	if d.Platform == "" {
 		// Not in bundle.yaml: the platform most outputs look like.
