@@ -80,21 +80,15 @@ func NormEncryption(s string) string {
 	case strings.HasPrefix(t, "chacha20"):
 		return "chacha20poly1305"
 	case strings.HasPrefix(t, "aes"):
-		rest := strings.TrimPrefix(t, "aes")
-		gcm := strings.Contains(rest, "gcm")
-		icv := "16"
-		if gcm {
-			rest = strings.Replace(rest, "gcm", "", 1)
-			for _, n := range []string{"16", "12", "8"} { // ICV length before the key size (AES_GCM_16_256)
-				if strings.HasPrefix(rest, n) && len(rest) > len(n) {
-					icv, rest = n, rest[len(n):]
-				}
-			}
-		}
-		bits := "128"
-		for _, k := range []string{"128", "192", "256"} {
-			if strings.Contains(rest, k) {
-				bits = k
+		bits, icv, gcm := "128", "16", false
+		for _, tok := range algTokens(s) {
+			switch tok {
+			case "gcm":
+				gcm = true
+			case "128", "192", "256":
+				bits = tok
+			case "8", "12", "16":
+				icv = tok
 			}
 		}
 		if gcm {
@@ -141,4 +135,40 @@ func NormPRF(s string) string {
 		return ""
 	}
 	return "prf" + NormIntegrity(t)
+}
+
+// algTokens splits an algorithm name into lower-case words and numbers:
+// "AES_GCM_16_256" → aes gcm 16 256, "aes128gcm16" → aes 128 gcm 16.
+func algTokens(s string) []string {
+	var out []string
+	cur := []byte{}
+	kind := 0 // 1 letter, 2 digit
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		k := 0
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+			k = 1
+		case c >= 'a' && c <= 'z':
+			k = 1
+		case c >= '0' && c <= '9':
+			k = 2
+		}
+		if k == 0 || k != kind {
+			flush()
+		}
+		kind = k
+		if k != 0 {
+			cur = append(cur, c)
+		}
+	}
+	flush()
+	return out
 }

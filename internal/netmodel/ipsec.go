@@ -149,7 +149,10 @@ type IKEConfig struct {
 	Proposals  []Proposal
 	Lifetime   int // seconds, 0 = unknown
 	PSK        Secret
-	Src        Source
+	// Policy names the object that holds the proposals when it is not the
+	// gateway itself (Junos `ike policy`), for fixes.
+	Policy string
+	Src    Source
 }
 
 // ChildConfig is a configured phase 2: an IPsec VPN / crypto map entry /
@@ -167,7 +170,13 @@ type ChildConfig struct {
 	// PolicyBased is true when security policies or crypto ACLs pick the
 	// traffic (Junos `then permit tunnel ipsec-vpn`, crypto map ACLs).
 	PolicyBased bool
-	Src         Source
+	// ACL names the crypto access list that holds the selectors (IOS/ASA).
+	ACL string
+	// Policy names the object that holds the ESP proposals and PFS when it
+	// is not the child itself (Junos `ipsec policy`, IOS/ASA `crypto ipsec
+	// profile` of a tunnel interface), for fixes.
+	Policy string
+	Src    Source
 }
 
 // IKESA is a phase-1 SA as the device reports it.
