@@ -21,6 +21,13 @@ var ciscoIfLineRE = regexp.MustCompile(`^(\s*)interface\s+(\S.*?)\s*$`)
 // indentation of the first command under an interface (relative to the
 // interface line, so text pasted with a margin still works).
 func ciscoDetectRunConfig(lines []string) netmodel.Platform {
+	// A configuration with crypto, tunnel-groups or ASA nameifs is a VPN
+	// device's: the crypto parser reads it (tunnel interfaces included).
+	for _, l := range lines {
+		if strings.HasPrefix(l, "crypto ") || strings.HasPrefix(l, "tunnel-group ") || strings.HasPrefix(l, " nameif ") {
+			return netmodel.PlatformUnknown
+		}
+	}
 	base := -1
 	for _, l := range lines {
 		if m := ciscoIfLineRE.FindStringSubmatch(l); m != nil {

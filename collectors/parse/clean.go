@@ -14,7 +14,7 @@ var (
 	// Prompt followed by a command on one line:
 	// "[root@esx01:~] esxcli ...", "sw1#show ...", "sw1# show ...",
 	// "user@host:~$ ip -j link", "user@srx> show ...".
-	promptCmdRE = regexp.MustCompile(`^(?:\[[^\]\s]+(?:\s[^\]]*)?\]\s*[#$]?|[A-Za-z0-9][\w.\-@:/()~]*[#>$%])\s*(\S.*)$`)
+	promptCmdRE = regexp.MustCompile(`^(?:\[[^\]\s]+(?:\s[^\]]*)?\]\s*[#$]?|[A-Za-z0-9][\w.\-@:/()~]*\s?[#>$%])\s*(\S.*)$`)
 	// A line that is only a prompt.
 	promptOnlyRE = regexp.MustCompile(`^(?:\[[^\]\s]+(?:\s[^\]]*)?\]\s*[#$]?|[A-Za-z0-9][\w.\-@:/()~]*[#>$%])\s*$`)
 )
@@ -115,7 +115,7 @@ func looksLikeCommand(s string) bool {
 		return false
 	}
 	switch strings.ToLower(f[0]) {
-	case "show", "sh", "esxcli", "esxcfg-vswitch", "esxcfg-nics", "ip", "bridge", "ovs-appctl",
+	case "show", "sh", "run", "esxcli", "esxcfg-vswitch", "esxcfg-nics", "ip", "bridge", "ovs-appctl",
 		"ovs-vsctl", "swanctl", "ipsec", "cat", "teamdctl", "vtysh", "net-dvs", "more", "localcli", "vim-cmd", "esxcfg-vmknic":
 		return true
 	}

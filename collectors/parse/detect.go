@@ -11,7 +11,7 @@ import (
 // (as typed after a prompt). When platform is known only its entries are
 // tried. arg is the command's argument for per-object commands.
 func MatchCommand(cmd string, platform netmodel.Platform) (e *Entry, arg string) {
-	cmd = strings.Join(strings.Fields(cmd), " ")
+	cmd = strings.TrimPrefix(strings.Join(strings.Fields(cmd), " "), "run ") // Junos operational command from configuration mode
 	for _, ent := range registry {
 		if platform != "" && ent.Platform != platform {
 			continue
@@ -34,7 +34,7 @@ func MatchCommand(cmd string, platform netmodel.Platform) (e *Entry, arg string)
 // matchAll lists every entry, of any platform, whose command pattern
 // matches cmd.
 func matchAll(cmd string) []*Entry {
-	cmd = strings.Join(strings.Fields(cmd), " ")
+	cmd = strings.TrimPrefix(strings.Join(strings.Fields(cmd), " "), "run ")
 	var out []*Entry
 	for _, ent := range registry {
 		if ent.CommandRE != nil && ent.CommandRE.MatchString(cmd) {
