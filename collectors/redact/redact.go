@@ -115,6 +115,25 @@ func (r *Redactor) Line(line string) string {
 	return line
 }
 
+// Find returns the secrets Line would replace in line, for tests that
+// prove none of them reaches an output.
+func Find(line string) []string {
+	if !mightHold(line) {
+		return nil
+	}
+	var out []string
+	for _, p := range patterns {
+		idx := p.re.SubexpIndex("s")
+		for _, m := range p.re.FindAllStringSubmatch(line, -1) {
+			v := m[idx]
+			if v != "" && !strings.HasPrefix(v, netmodel.SecretPrefix) && strings.Trim(v, "*") != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // Lines redacts every line in place.
 func (r *Redactor) Lines(lines []string) {
 	for i, l := range lines {
