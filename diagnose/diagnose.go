@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nettui/nettui/diagnose/rib"
 	"github.com/nettui/nettui/internal/netmodel"
 )
 
@@ -39,6 +40,11 @@ type Context struct {
 	uplinks map[*netmodel.VSwitch][]*Uplink
 	pgv     []*pgVerdict
 	pgDone  bool
+
+	tunnels     []*TunnelEnd
+	tunnelsDone bool
+
+	ribs map[*netmodel.Device]map[string]*rib.Table
 }
 
 // Run applies every rule and returns the findings, most severe first, then
