@@ -21,6 +21,11 @@ import (
 // demoFindings is every fault seeded into the demo site
 // (fixtures/demo/README.md), each exactly once, and nothing else.
 var demoFindings = []string{
+	"IPSEC-PFS-MISMATCH asa-partner ↔ hub-srx",
+	"IPSEC-PSK-REUSE hub-srx PSK 7e3a91c0",
+	"IPSEC-SELECTOR-MISMATCH br-swan ↔ hub-srx",
+	"IPSEC-WEAK-CRYPTO asa-partner ↔ hub-srx phase 1",
+	"ROUTE-PROTECTED-MISSING hub-srx → 172.16.50.0/24",
 	"VLAN-ACCESS-PORT-TAGGED esx03/vSwitch0",
 	"VLAN-EST-ON-TRUNK esx02/vSwitch0/Legacy-Untagged (VLAN 0)",
 	"VLAN-MISSING-ALL esx02/vSwitch0/Backup (VLAN 150)",
@@ -34,8 +39,13 @@ var demoFindings = []string{
 
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return runCLIlog(t, filepath.Join(t.TempDir(), "log"), args...)
+}
+
+func runCLIlog(t *testing.T, logFile string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), append([]string{"--log", filepath.Join(t.TempDir(), "log")}, args...), &out, &errb)
+	code := run(context.Background(), append([]string{"--log", logFile}, args...), &out, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -84,7 +94,7 @@ func TestDiagnoseDemo(t *testing.T) {
 			t.Errorf("%s %s: no fix", f.ID, f.Subject)
 		}
 	}
-	if r.Summary.Critical != 4 || r.Summary.Total != len(demoFindings) {
+	if r.Summary.Critical != 6 || r.Summary.Total != len(demoFindings) {
 		t.Errorf("summary %+v", r.Summary)
 	}
 	for _, d := range r.Devices {
@@ -113,7 +123,7 @@ func TestDiagnoseText(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{
-		"9 findings: 4 critical, 4 warning, 1 unknown, 0 info",
+		"14 findings: 6 critical, 7 warning, 1 unknown, 0 info",
 		"CRITICAL VLAN-PARTIAL-UPLINK  esx01/vSwitch0/VM-Prod (VLAN 120)",
 		"switchport trunk allowed vlan add 120",
 		"devices/acc-stack1/show-interfaces-trunk.txt:13",
@@ -127,7 +137,7 @@ func TestDiagnoseText(t *testing.T) {
 func TestDiagnoseMinSeverityAndExitCodes(t *testing.T) {
 	out, _, code := runCLI(t, "diagnose", "fixtures/demo", "--format", "json", "--min-severity", "critical")
 	keys, _ := reportKeys(t, out)
-	if code != 2 || len(keys) != 4 {
+	if code != 2 || len(keys) != 6 {
 		t.Fatalf("critical only: exit %d, %d findings", code, len(keys))
 	}
 	// A bundle whose only fault is a warning exits 1.
