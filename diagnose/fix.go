@@ -54,6 +54,12 @@ func platformName(p netmodel.Platform) string {
 		return "Arista EOS"
 	case netmodel.ESXi:
 		return "ESXi"
+	case netmodel.Junos:
+		return "Juniper Junos"
+	case netmodel.ASA:
+		return "Cisco ASA"
+	case netmodel.Linux:
+		return "Linux / strongSwan"
 	case "":
 		return "an unknown platform"
 	}

@@ -208,6 +208,26 @@ func judgeSelectors(a, b *TunnelEnd) selectorVerdict {
 	return sv
 }
 
+// keepLocal drops from want (selectors end e would add) those whose local
+// network e does not have — no connected or specific route covers it — and
+// says so: that selector of the peer is the one to correct.
+func (c *Context) keepLocal(e, peer *TunnelEnd, want []netmodel.Selector, l *evList, notes []string) ([]netmodel.Selector, []string) {
+	t := c.tables(e.Dev)
+	if t == nil || len(want) == 0 {
+		return want, notes
+	}
+	var keep []netmodel.Selector
+	for _, s := range want {
+		r, ok := t.Covering(s.Local)
+		if ok && r.Prefix.Bits() > 0 && !isTunnelIf(e.Dev, r.Interface) {
+			keep = append(keep, s)
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("%s has no network %s (no route to it but the default): %s's selector naming it is the one to correct.", e.Dev.Name, s.Local, peer.Dev.Name))
+	}
+	return keep, notes
+}
+
 // childFailureExplained reports whether a finding about the pair already
 // names why its child SAs fail (selectors or phase-2 proposals), so the
 // symptom (IKE up without children) is not reported again.
@@ -233,6 +253,11 @@ func checkSelectorMismatch(c *Context) []netmodel.Finding {
 		l := &evList{c: c}
 		endEvidence(l, a, true, true)
 		endEvidence(l, b, true, true)
+		// Adding a selector is the fix only where its local network exists:
+		// a subnet one end does not have is the other end's typo.
+		var notes []string
+		sv.fixA, notes = c.keepLocal(a, b, sv.fixA, l, notes)
+		sv.fixB, notes = c.keepLocal(b, a, sv.fixB, l, notes)
 		var fixes []netmodel.Fix
 		if len(sv.fixB) > 0 {
 			fixes = append(fixes, selectorFix(b.Dev, firstChild(b), sv.fixB))
@@ -242,6 +267,9 @@ func checkSelectorMismatch(c *Context) []netmodel.Finding {
 		}
 		why := fmt.Sprintf("Phase-2 traffic selectors must mirror each other: %s's local must be %s's remote and the other way round.\n  %s",
 			a.Dev.Name, b.Dev.Name, strings.Join(sv.lines, "\n  "))
+		if len(notes) > 0 {
+			why += "\n" + strings.Join(notes, "\n")
+		}
 		if len(fixes) > 0 {
 			why += "\nThe fix adds the mirrored selectors where they are missing; if the other side is the one that is wrong, change that side instead."
 		}
@@ -1050,10 +1078,17 @@ func checkPSKReuse(c *Context) []netmodel.Finding {
 				fixes = append(fixes, pskFix(u))
 			}
 		}
+		dev := reusing[0]
+		var peers []string
+		for p := range byDev[dev] {
+			peers = append(peers, p)
+		}
+		sort.Strings(peers)
 		out = append(out, netmodel.Finding{ID: IPsecPSKReuse, Severity: netmodel.SevWarning,
-			Title:    fmt.Sprintf("one pre-shared key on %d tunnels", len(us)),
-			Subject:  reusing[0].Name + " PSK " + h[:8],
-			Why:      "The same pre-shared key (equal keyed hashes; the key is never shown) is configured for " + joinAnd(where) + ". Whoever learns it from one peer — a leaked branch config, a cracked aggressive-mode exchange — can impersonate every other peer that uses it. Give each peer its own key.",
+			Title:   fmt.Sprintf("one pre-shared key for %d peers of %s", len(peers), dev.Name),
+			Subject: dev.Name + " PSK " + h[:8],
+			Why: fmt.Sprintf("%s uses the same pre-shared key (equal keyed hashes; the key is never shown) for %s; it is configured at %s. Whoever learns it from one peer — a leaked branch config, a cracked aggressive-mode exchange — can impersonate %s toward every other peer that uses it. Give each peer its own key, on both ends of each tunnel.",
+				dev.Name, joinAnd(peers), joinAnd(where), dev.Name),
 			Evidence: l.out, Fix: fixes})
 	}
 	return out

@@ -154,10 +154,14 @@ func routeBasedConfig(e *TunnelEnd, local, remote netip.Addr, remoteNets []netip
 	case netmodel.IOS:
 		f.Commands = []string{"configure terminal",
 			"crypto ipsec transform-set ESP-AES256-SHA256 esp-aes 256 esp-sha256-hmac", " mode tunnel",
-			"crypto ipsec profile " + prof, " set transform-set ESP-AES256-SHA256", " set pfs group14",
+			"crypto ipsec profile " + prof, " set transform-set ESP-AES256-SHA256", " set pfs group14"}
+		if e.Version() == 2 && len(e.IKE) > 0 && e.IKE[0].Name != "" {
+			f.Commands = append(f.Commands, " set ikev2-profile "+e.IKE[0].Name)
+		}
+		f.Commands = append(f.Commands,
 			"interface Tunnel10", fmt.Sprintf(" ip address %s %s", local, mask),
 			fmt.Sprintf(" tunnel source %s", e.Local), " tunnel mode ipsec ipv4",
-			" tunnel destination " + peer, " tunnel protection ipsec profile " + prof}
+			" tunnel destination "+peer, " tunnel protection ipsec profile "+prof)
 		for _, n := range remoteNets {
 			f.Commands = append(f.Commands, fmt.Sprintf("ip route %s %s Tunnel10", n.Masked().Addr(), maskOf(n)))
 		}

@@ -23,7 +23,8 @@ import (
 // (It belongs with the others in capability.go.)
 const CapLinuxLink = "ip-link"
 
-var linuxLinkCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+(?:l|li|lin|link|a|ad|add|addr|addre|addres|address)(?:\s+(?:show|list|ls|l|s|sh))?(?:\s+\S+)*\s*$`)
+// Only the JSON form (-j / -json) is read.
+var linuxLinkCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+-j(?:son)?(?:\s+-\S+)*\s+(?:l|li|lin|link|a|ad|add|addr|addre|addres|address)(?:\s+(?:show|list|ls|l|s|sh))?(?:\s+(?:dev\s+)?[\w.@-]+)?\s*$`)
 
 func init() {
 	register(Entry{

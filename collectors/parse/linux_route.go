@@ -38,7 +38,10 @@ import (
 	"github.com/nettui/nettui/internal/netmodel"
 )
 
-var linuxRouteCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+(?:r|ro|rou|rout|route)(?:\s+(?:show|list|ls|l|s|sh))?(?:\s+\S+)*\s*$`)
+// ip route, ip -4 route show table all, ip -j route list table main, ip r s
+// vrf blue (not "ip route get", whose output is one lookup).
+var linuxRouteCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+(?:r|ro|rou|rout|route)(?:\s+(?:show|list|ls|lst|l|s|sh))?` +
+	`(?:\s+(?:all|(?:table|vrf|proto|protocol|dev|type|scope|via|src|metric|root|match|exact)\s+\S+))*\s*$`)
 
 func init() {
 	register(Entry{

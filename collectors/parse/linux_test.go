@@ -318,3 +318,73 @@ func TestLinuxLink(t *testing.T) {
 		t.Errorf("ipsec0: %+v", i)
 	}
 }
+
+func TestLinuxCommands(t *testing.T) {
+	t.Parallel()
+	for cmd, want := range map[string]string{
+		"swanctl --list-sas":                        CapSwanctlSAs,
+		"swanctl -l --raw":                          CapSwanctlSAs,
+		"sudo swanctl --list-sas --ike site":        CapSwanctlSAs,
+		"swanctl --list-conns --raw":                CapSwanctlConns,
+		"swanctl --list-pols":                       CapSwanctlPols,
+		"ipsec statusall":                           CapIPsecStatus,
+		"ipsec status":                              CapIPsecStatus,
+		"strongswan statusall site":                 CapIPsecStatus,
+		"cat /etc/swanctl/swanctl.conf":             CapSwanctlConf,
+		"cat /etc/swanctl/conf.d/a.conf":            CapSwanctlConf,
+		"cat /etc/ipsec.conf":                       CapIPsecConf,
+		"cat /etc/ipsec.conf /etc/ipsec.secrets":    CapIPsecConf,
+		"ip xfrm state":                             CapXfrmState,
+		"ip -s xfrm state":                          CapXfrmState,
+		"ip x s":                                    CapXfrmState,
+		"ip xfrm policy":                            CapXfrmPolicy,
+		"ip -s x p list":                            CapXfrmPolicy,
+		"ip route show table all":                   CapLinuxRoute,
+		"ip -j route show table all":                CapLinuxRoute,
+		"ip -4 r":                                   CapLinuxRoute,
+		"ip route list vrf blue":                    CapLinuxRoute,
+		"ip -d -j link show":                        CapLinuxLink,
+		"ip -j -d addr":                             CapLinuxLink,
+		"ip route get 10.0.0.1":                     "",
+		"ip -d link show":                           "",
+		"swanctl --initiate --child net":            "",
+		"ip xfrm state add src 1.1.1.1 dst 2.2.2.2": "",
+		"ip xfrm state list nokeys":                 CapXfrmState,
+		"ip xfrm policy list dir out":               CapXfrmPolicy,
+	} {
+		e, _ := MatchCommand(cmd, netmodel.Linux)
+		got := ""
+		if e != nil {
+			got = e.Capability
+		}
+		if got != want {
+			t.Errorf("%q: got %q, want %q", cmd, got, want)
+		}
+	}
+}
+
+// TestLinuxSignatures: no Linux/strongSwan signature fires on another
+// fixture (of any platform), and each Linux fixture is recognised by its
+// own, from content alone.
+func TestLinuxSignatures(t *testing.T) {
+	t.Parallel()
+	for _, fx := range fixtures(t) {
+		raw, err := os.ReadFile(fx.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := Clean(string(raw))
+		if fx.platform == netmodel.Linux && c.Command != "" {
+			continue // an empty output recognised by its command line
+		}
+		for _, e := range Entries() {
+			if e.Platform != netmodel.Linux {
+				continue
+			}
+			want := e.Platform == fx.platform && e.Capability == fx.capability
+			if got := e.Detect(c.Lines); got != want {
+				t.Errorf("%s: %s signature says %v, want %v", fx.path, e.Capability, got, want)
+			}
+		}
+	}
+}

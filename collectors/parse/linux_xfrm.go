@@ -46,10 +46,12 @@ import (
 )
 
 var (
-	// ip xfrm state, ip -s xfrm state, ip x s, ip xfrm state list
-	linuxXfrmStateCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+(?:x|xf|xfr|xfrm)\s+(?:s|st|sta|stat|state)(?:\s+(?:show|list|ls|l))?(?:\s+\S+)*\s*$`)
-	// ip xfrm policy, ip x p, ip -s xfrm policy list
-	linuxXfrmPolicyCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+(?:x|xf|xfr|xfrm)\s+(?:p|po|pol|poli|polic|policy)(?:\s+(?:show|list|ls|l))?(?:\s+\S+)*\s*$`)
+	// ip xfrm state, ip -s xfrm state, ip x s, ip xfrm state list nokeys
+	linuxXfrmStateCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+(?:x|xf|xfr|xfrm)\s+(?:s|st|sta|stat|state)` +
+		`(?:\s+(?:show|list|ls|l))?(?:\s+(?:src|dst|proto|spi|reqid|mode|flag)\s+\S+|\s+nokeys)*\s*$`)
+	// ip xfrm policy, ip x p, ip -s xfrm policy list dir out
+	linuxXfrmPolicyCmdRE = regexp.MustCompile(`^(?:sudo\s+)?ip(?:\s+-\S+)*\s+(?:x|xf|xfr|xfrm)\s+(?:p|po|pol|poli|polic|policy)` +
+		`(?:\s+(?:show|list|ls|l))?(?:\s+(?:src|dst|dir|ptype|index|action|priority|proto|mark)\s+\S+|\s+nosock)*\s*$`)
 )
 
 func init() {

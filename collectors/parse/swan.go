@@ -50,11 +50,16 @@ const (
 	swanOrderSAs      = 40 // swanctl --list-sas
 	linuxOrderXfrmPol = 45 // ip xfrm policy
 	linuxOrderXfrmSt  = 50 // ip xfrm state
-	linuxOrderRoute   = 60
-	linuxOrderLink    = 5
-	swanSudo          = `^(?:sudo\s+)?`
-	swanRawOrPretty   = `(?:\s+(?:--raw|-r|--pretty|-P|--uri\s+\S+|-u\s+\S+|--ike\s+\S+|-i\s+\S+|--child\s+\S+|-c\s+\S+|--ike-id\s+\S+|--noblock|-N|--utc|-U|--debug\s+\d+|-v\s*\d*|--trap|-t|--drop|-d|--pass|-p))*\s*$`
-	swanCatCmd        = `^(?:sudo\s+)?(?:cat|more|less|head|tail)\s+`
+	linuxOrderRoute   = 60 // ip route
+	linuxOrderLink    = 5  // ip -j link/addr: first, its addresses help pair xfrm states
+)
+
+// Command lines as typed: swanctl takes the command first, then its options
+// (--raw, --pretty, --uri X, --ike X, ...).
+const (
+	swanSudo        = `^(?:sudo\s+)?`
+	swanRawOrPretty = `(?:\s+(?:--raw|-r|--pretty|-P|--uri\s+\S+|-u\s+\S+|--ike\s+\S+|-i\s+\S+|--child\s+\S+|-c\s+\S+|--ike-id\s+\S+|--noblock|-N|--utc|-U|--debug\s+\d+|-v\s*\d*|--trap|-t|--drop|-d|--pass|-p))*\s*$`
+	swanCatCmd      = `^(?:sudo\s+)?(?:cat|more|less|head|tail)\s+`
 )
 
 var (

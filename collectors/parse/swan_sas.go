@@ -122,11 +122,11 @@ func swanParseSAs(r io.Reader) (netmodel.IPsec, error) {
 		switch {
 		case f[0] == "local" || f[0] == "remote":
 			// local  'gw-a' @ 172.31.0.1[4500] [10.3.0.1]
-			id, addr := swanIDAt(t[len(f[0]):])
+			// (the model's IKE SA has no identities; the ID is read and dropped)
+			_, addr := swanIDAt(t[len(f[0]):])
 			a, port := swanAddr(addr)
 			if f[0] == "local" {
 				ike.LocalAddr, ike.LocalPort = a, port
-				_ = id
 			} else {
 				ike.RemoteAddr, ike.RemotePort = a, port
 			}
