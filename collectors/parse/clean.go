@@ -116,7 +116,7 @@ func looksLikeCommand(s string) bool {
 	}
 	switch strings.ToLower(f[0]) {
 	case "show", "sh", "run", "esxcli", "esxcfg-vswitch", "esxcfg-nics", "ip", "bridge", "ovs-appctl",
-		"ovs-vsctl", "swanctl", "ipsec", "cat", "teamdctl", "vtysh", "net-dvs", "more", "localcli", "vim-cmd", "esxcfg-vmknic":
+		"ovs-vsctl", "swanctl", "ipsec", "strongswan", "cat", "teamdctl", "vtysh", "net-dvs", "more", "localcli", "vim-cmd", "esxcfg-vmknic":
 		return true
 	}
 	return false

@@ -69,16 +69,17 @@ func TestXfrmAlgorithms(t *testing.T) {
 		line string
 		want netmodel.Algs
 	}{
-		{"enc cbc(aes) REDACTED-L32-D0-0123456789abcdef", netmodel.Algs{Encryption: "aes128"}},
-		{"enc cbc(aes) REDACTED-L64-D0-0123456789abcdef", netmodel.Algs{Encryption: "aes256"}},
-		{"enc cbc(aes) REDACTED-L48-D0-0123456789abcdef (192 bits)", netmodel.Algs{Encryption: "aes192"}},
-		{"enc cbc(des3_ede) REDACTED-L48-D0-0123456789abcdef", netmodel.Algs{Encryption: "3des"}},
-		{"aead rfc4106(gcm(aes)) REDACTED-L72-D0-0123456789abcdef 128", netmodel.Algs{Encryption: "aes256gcm16"}},
-		{"aead rfc4106(gcm(aes)) REDACTED-L40-D0-0123456789abcdef 64", netmodel.Algs{Encryption: "aes128gcm8"}},
-		{"auth-trunc hmac(sha256) REDACTED-L64-D0-0123456789abcdef 128", netmodel.Algs{Integrity: "sha256"}},
-		{"auth-trunc hmac(md5) REDACTED-L32-D0-0123456789abcdef 96", netmodel.Algs{Integrity: "md5"}},
-		{"auth hmac(sha1) REDACTED-L40-D0-0123456789abcdef", netmodel.Algs{Integrity: "sha1"}},
-		{"auth-trunc xcbc(aes) REDACTED-L32-D0-0123456789abcdef 96", netmodel.Algs{Integrity: "aesxcbc"}},
+		{"enc cbc(aes) REDACTED-L16-D0-0123456789abcdef", netmodel.Algs{Encryption: "aes128"}},
+		{"enc cbc(aes) REDACTED-L32-D0-0123456789abcdef", netmodel.Algs{Encryption: "aes256"}},
+		{"enc cbc(aes) REDACTED-L24-D0-0123456789abcdef (192 bits)", netmodel.Algs{Encryption: "aes192"}},
+		{"enc cbc(des3_ede) REDACTED-L24-D0-0123456789abcdef", netmodel.Algs{Encryption: "3des"}},
+		{"enc cbc(aes) 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", netmodel.Algs{Encryption: "aes256"}},
+		{"aead rfc4106(gcm(aes)) REDACTED-L36-D0-0123456789abcdef 128", netmodel.Algs{Encryption: "aes256gcm16"}},
+		{"aead rfc4106(gcm(aes)) REDACTED-L20-D0-0123456789abcdef 64", netmodel.Algs{Encryption: "aes128gcm8"}},
+		{"auth-trunc hmac(sha256) REDACTED-L32-D0-0123456789abcdef 128", netmodel.Algs{Integrity: "sha256"}},
+		{"auth-trunc hmac(md5) REDACTED-L16-D0-0123456789abcdef 96", netmodel.Algs{Integrity: "md5"}},
+		{"auth hmac(sha1) REDACTED-L20-D0-0123456789abcdef", netmodel.Algs{Integrity: "sha1"}},
+		{"auth-trunc xcbc(aes) REDACTED-L16-D0-0123456789abcdef 96", netmodel.Algs{Integrity: "aesxcbc"}},
 	} {
 		var s linuxXfrmState
 		linuxXfrmAlg(&s, strings.Fields(c.line))

@@ -5,25 +5,27 @@ package parse
 //	src 172.31.0.1 dst 172.31.0.2
 //		proto esp spi 0xc928d488 reqid 1 mode tunnel
 //		replay-window 0 flag af-unspec
-//		auth-trunc hmac(sha256) REDACTED-L64-D0-fc71fb61a058220c 128
-//		enc cbc(aes) REDACTED-L32-D0-ecac482c51db5593
+//		auth-trunc hmac(sha256) REDACTED-L32-D0-fc71fb61a058220c 128
+//		enc cbc(aes) REDACTED-L16-D0-ecac482c51db5593
 //		encap type espinudp sport 4500 dport 4500 addr 0.0.0.0
 //		sel src 10.1.0.0/24 dst 10.2.0.0/24
 //
 // Key material is replaced by a redaction token before parsing; the token
-// only tells the key length (L = hex digits), from which the AES key size is
-// read (cbc(aes) with L32 is aes128; rfc4106(gcm(aes)) keys carry a 4-byte
-// salt: L72 is aes256gcm16). Nothing of the token or the key is stored.
+// only tells the key length (L, in bytes), from which the AES key size is
+// read (cbc(aes) with L16 is aes128; rfc4106(gcm(aes)) keys carry a 4-byte
+// salt: L36 is aes256gcm16). Nothing of the token or the key is stored.
 //
 // Pairing: the kernel lists one state per direction. States with the same
 // reqid and protocol and mirrored addresses become one ChildSA when the
-// device's own addresses are known (from its IKE SAs, IPsec configuration
-// or interfaces parsed before): the state towards the peer gives OutSPI,
-// the one from the peer InSPI. When they are not known, each state is its
-// own ChildSA seen from its sender (LocalAddr = src, RemoteAddr = dst, only
-// OutSPI set, State "unpaired"). A state whose SPI an SA from swanctl or
-// ipsec statusall already has completes that SA instead (encapsulation,
-// mode, counters). ChildSAs from xfrm alone are named "reqid N".
+// device's own addresses are known (from its IKE SAs and IPsec
+// configuration, or `ip -j addr`, parsed before): the state towards the
+// peer gives OutSPI, the one from the peer InSPI; a lone state gives the
+// one it is. When they are not known (and iproute2 prints no "dir"), each
+// state is its own ChildSA seen from its sender (LocalAddr = src,
+// RemoteAddr = dst, only OutSPI set, State "unpaired"). A state whose SPI
+// an SA from swanctl or ipsec statusall already has completes that SA
+// instead (encapsulation, mode, algorithms, hard lifetime). ChildSAs from
+// xfrm alone are named "reqid N".
 //
 // Policies: the "dir out" policies of one reqid give a ChildConfig's
 // selectors (src = local, dst = remote; in/fwd policies are mirrored when
@@ -204,9 +206,10 @@ func linuxParseXfrmState(r io.Reader) ([]linuxXfrmState, error) {
 	return out, errs.err()
 }
 
-// linuxXfrmKeyBits reads the key size from what stands for the key: a
-// redaction token (L = hex digits, or characters with "0x"), or, with
-// `ip -s`, the "(128 bits)" iproute2 prints after it. 0 when unknown.
+// linuxXfrmKeyBits reads the key size from what stands for the key: with
+// `ip -s`, the "(128 bits)" iproute2 prints after it; else the redaction
+// token, whose L is the key length in bytes (collectors/redact). 0 when
+// unknown.
 func linuxXfrmKeyBits(f []string) int {
 	for i, w := range f {
 		if w == "bits)" && i > 0 && strings.HasPrefix(f[i-1], "(") {
@@ -218,13 +221,10 @@ func linuxXfrmKeyBits(f []string) int {
 		return 0
 	}
 	if s, ok := netmodel.ParseSecretToken(f[2]); ok {
-		l := s.Length
-		if l%2 == 1 || strings.HasPrefix(f[2], "0x") && !strings.HasPrefix(f[2], "0xREDACTED") {
-			l -= 2 // the token stood for "0x..." as a whole
-		}
-		if l > 0 {
-			return l * 4
-		}
+		return s.Length * 8
+	}
+	if h, ok := strings.CutPrefix(f[2], "0x"); ok && len(h)%2 == 0 { // not redacted: only its length is read
+		return len(h) * 4
 	}
 	return 0
 }
@@ -427,7 +427,7 @@ func linuxMergeXfrmState(d *netmodel.Device, file, _ string, states []linuxXfrmS
 		}
 		s := states[i]
 		peer := -1
-		if len(own) > 0 {
+		if own[s.src] || own[s.dst] { // the direction is known: pair
 			for _, j := range byDir[dirKey{s.reqid, s.proto, s.dst, s.src}] {
 				if j != i && !used[j] {
 					peer = j
@@ -487,10 +487,8 @@ func linuxMergeXfrmState(d *netmodel.Device, file, _ string, states []linuxXfrmS
 		}
 		if len(c.Selectors) == 0 && len(own) > 0 && own[c.LocalAddr] {
 			// policies are the device's view: they fit a ChildSA seen from it
-			for _, cc := range d.IPsec.Children {
-				if cc.Name == c.Name {
-					c.Selectors = append([]netmodel.Selector(nil), cc.Selectors...)
-				}
+			for _, cc := range x.child[c.Name] {
+				c.Selectors = append(c.Selectors, cc.Selectors...)
 			}
 		}
 		d.IPsec.ChildSAs = append(d.IPsec.ChildSAs, c)

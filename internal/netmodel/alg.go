@@ -39,9 +39,10 @@ func DHGroupNumber(name string) int {
 	return 0
 }
 
+var squasher = strings.NewReplacer("-", "", "_", "", " ", "", ".", "")
+
 func squash(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	return strings.NewReplacer("-", "", "_", "", " ", "", ".", "").Replace(s)
+	return squasher.Replace(strings.ToLower(strings.TrimSpace(s)))
 }
 
 // NormDH maps "group2", "group 14", "MODP_2048", "modp2048", "DH Group 14",
