@@ -917,17 +917,7 @@ func junosBuildSec(st *junosSecState, pskSrc map[string]netmodel.Source, errs *j
 				if p == nil {
 					continue
 				}
-				prop := netmodel.Proposal{}
-				if p.enc != "" {
-					prop.Encryption = []string{p.enc}
-				}
-				if p.integ != "" && !junosAEAD(p.enc) {
-					prop.Integrity = []string{p.integ}
-				}
-				if p.dh != "" {
-					prop.DH = []string{p.dh}
-				}
-				c.Proposals = append(c.Proposals, prop)
+				c.Proposals = append(c.Proposals, junosProposal(p.enc, p.integ, p.dh))
 				if c.Lifetime == 0 {
 					c.Lifetime = p.life
 					if c.Lifetime == 0 {
@@ -994,17 +984,7 @@ func junosBuildSec(st *junosSecState, pskSrc map[string]netmodel.Source, errs *j
 				if p == nil {
 					continue
 				}
-				prop := netmodel.Proposal{}
-				if p.enc != "" {
-					prop.Encryption = []string{p.enc}
-				}
-				if p.integ != "" && !junosAEAD(p.enc) {
-					prop.Integrity = []string{p.integ}
-				}
-				if pol.pfs != "" {
-					prop.DH = []string{pol.pfs}
-				}
-				c.Proposals = append(c.Proposals, prop)
+				c.Proposals = append(c.Proposals, junosProposal(p.enc, p.integ, pol.pfs))
 				if c.Lifetime == 0 {
 					c.Lifetime = p.life
 					if c.Lifetime == 0 {
@@ -1128,4 +1108,20 @@ func junosMergeConfigSec(d *netmodel.Device, file, arg string, c *junosConfig) {
 		ch.Src = setFile(ch.Src, file)
 		d.IPsec.Children = append(d.IPsec.Children, ch)
 	}
+}
+
+// junosProposal is one proposal of normalised algorithm names; an AEAD
+// cipher carries no separate integrity algorithm.
+func junosProposal(enc, integ, dh string) netmodel.Proposal {
+	var p netmodel.Proposal
+	if enc != "" {
+		p.Encryption = []string{enc}
+	}
+	if integ != "" && !junosAEAD(enc) {
+		p.Integrity = []string{integ}
+	}
+	if dh != "" {
+		p.DH = []string{dh}
+	}
+	return p
 }
