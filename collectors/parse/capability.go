@@ -56,3 +56,38 @@ const (
 	CapXfrmPolicy   = "ip-xfrm-policy"     // ip xfrm policy
 	CapLinuxRoute   = "ip-route"           // ip route show table all / ip -j route
 )
+
+// Layer-2 capabilities: LACP, STP, trunks on every platform.
+const (
+	// Linux and Open vSwitch
+	CapProcBonding  = "proc-net-bonding"   // cat /proc/net/bonding/<bond>
+	CapTeamdState   = "teamdctl-state"     // teamdctl <dev> state dump
+	CapBridgeLink   = "bridge-link"        // bridge -d -j link show
+	CapIPDetailLink = "ip-d-link"          // ip -d -j link show
+	CapOVSLACP      = "ovs-lacp-show"      // ovs-appctl lacp/show
+	CapOVSBond      = "ovs-bond-show"      // ovs-appctl bond/show
+	CapOVSSTP       = "ovs-stp-show"       // ovs-appctl stp/show
+	CapOVSRSTP      = "ovs-rstp-show"      // ovs-appctl rstp/show
+	CapOVSVsctlShow = "ovs-vsctl-show"     // ovs-vsctl show
+	CapOVSListPort  = "ovs-list-port"      // ovs-vsctl --format=json list port
+	CapOVSListIface = "ovs-list-interface" // ovs-vsctl --format=json list interface
+
+	// Cisco IOS/IOS-XE, NX-OS, Arista EOS
+	CapEtherchannelSummary = "show-etherchannel-summary" // IOS show etherchannel summary; NX-OS/EOS show port-channel summary
+	CapLACPNeighbor        = "show-lacp-neighbor"        // show lacp neighbor [detail] / EOS show lacp peer
+	CapLACPInternal        = "show-lacp-internal"        // show lacp internal
+	CapSpanningTree        = "show-spanning-tree"        // show spanning-tree [detail]
+	CapSpanningTreeRoot    = "show-spanning-tree-root"   // show spanning-tree root
+	CapPortChannel         = "show-port-channel"         // EOS show port-channel [detail]
+
+	// Juniper EX/QFX
+	CapJunosLACP        = "show-lacp-interfaces"               // show lacp interfaces
+	CapJunosSTPIf       = "show-spanning-tree-interface"       // show spanning-tree interface
+	CapJunosSTPBridge   = "show-spanning-tree-bridge"          // show spanning-tree bridge
+	CapJunosEthSwitchIf = "show-ethernet-switching-interfaces" // show ethernet-switching interface(s)
+	CapJunosVLANs       = "show-vlans"                         // show vlans
+
+	// ESXi
+	CapDVSLACPStatus = "dvs-lacp-status" // esxcli network vswitch dvs vmware lacp status get
+	CapDVSLACPConfig = "dvs-lacp-config" // esxcli network vswitch dvs vmware lacp config get
+)

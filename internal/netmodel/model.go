@@ -146,6 +146,10 @@ type Device struct {
 	SwitchPorts map[string]*SwitchPort `json:",omitempty"` // keyed by canonical interface name
 	Neighbors   []Neighbor             `json:",omitempty"`
 
+	// Link aggregation and spanning tree.
+	LAGs []*LAG       `json:",omitempty"`
+	STP  []*STPBridge `json:",omitempty"`
+
 	// Layer 3 and IPsec.
 	Interfaces []*Interface `json:",omitempty"`
 	Routes     []Route      `json:",omitempty"`
