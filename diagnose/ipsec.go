@@ -746,11 +746,19 @@ func checkWeakCrypto(c *Context) []netmodel.Finding {
 		}
 		for phase := 1; phase <= 2; phase++ {
 			var items []weakItem
+			var good []string
+			goodSeen := map[string]bool{}
 			for _, end := range ends {
 				dev := end.Dev.Name
 				add := func(kind, alg, where string, src netmodel.Source) {
+					if alg == "" {
+						return
+					}
 					if v, bad := judgeAlg(kind, alg); bad {
 						items = append(items, weakItem{alg, kind, v, dev + ": " + where, src, dev})
+					} else if !goodSeen[alg] && alg != "none" {
+						goodSeen[alg] = true
+						good = append(good, alg)
 					}
 				}
 				if phase == 1 {
@@ -795,6 +803,14 @@ func checkWeakCrypto(c *Context) []netmodel.Finding {
 				continue // SHA-1 alone: named where it comes with worse, not a finding of its own
 			}
 			tail := "Move both ends to " + map[int]string{1: recIKE, 2: recESP}[phase] + " (AES-GCM or AES-CBC with SHA-256, DH group 14/19/31)."
+			if len(good) > 0 {
+				tail = "These hold up today: " + strings.Join(good, ", ") + ". " + tail
+			}
+			if phase == 2 {
+				if p1, p2 := lifetimes(e); p1 > 0 && p2 > 0 && p2 < p1 {
+					tail = fmt.Sprintf("The lifetimes are in the right order (phase 1 %d s, phase 2 %d s). ", p1, p2) + tail
+				}
+			}
 			if negotiated {
 				tail = "The weak choice is in use on the live SA, not only offered. " + tail
 			}
@@ -928,6 +944,22 @@ func checkAggressive(c *Context) []netmodel.Finding {
 			Subject: e.Name(), Why: why, Evidence: l.out, Fix: []netmodel.Fix{fix}})
 	}
 	return out
+}
+
+// lifetimes returns the configured phase-1 and phase-2 lifetimes of an end
+// (0 when not configured or not collected).
+func lifetimes(e *TunnelEnd) (p1, p2 int) {
+	for _, k := range e.IKE {
+		if k.Lifetime > 0 {
+			p1 = k.Lifetime
+		}
+	}
+	for _, ch := range e.Children {
+		if ch.Lifetime > 0 {
+			p2 = ch.Lifetime
+		}
+	}
+	return p1, p2
 }
 
 func checkLifetimeOrder(c *Context) []netmodel.Finding {
