@@ -8,6 +8,9 @@ package parse
 //
 // AdminUp is the UP flag. OperUp is operstate UP, or UNKNOWN with
 // LOWER_UP (loopback and tunnels report UNKNOWN while they pass traffic).
+//
+// Linux bridges with STP on, and their ports, also give Device.STP (see
+// l2linux_bridge.go).
 
 import (
 	"io"
@@ -35,7 +38,7 @@ func init() {
 
 func linuxDetectLink(lines []string) bool {
 	head := strings.ReplaceAll(strings.Join(swanNonBlank(lines, 3), ""), " ", "")
-	return strings.HasPrefix(head, `[{"ifindex":`)
+	return strings.HasPrefix(head, `[{"ifindex":`) && !l2linuxIsBridgeLink(lines)
 }
 
 var linuxTunnelKinds = map[string]bool{
@@ -43,25 +46,35 @@ var linuxTunnelKinds = map[string]bool{
 	"ipip": true, "sit": true, "ip6tnl": true, "wireguard": true, "erspan": true, "ip6erspan": true,
 }
 
-func linuxParseLinks(r io.Reader) ([]*netmodel.Interface, error) {
+// linuxLinks is what ip -d -j link/addr gives: interfaces, and the
+// spanning tree of each Linux bridge.
+type linuxLinks struct {
+	Ifs []*netmodel.Interface
+	STP []*netmodel.STPBridge
+}
+
+func linuxParseLinks(r io.Reader) (linuxLinks, error) {
 	var text string
 	if lr, ok := r.(*LinesReader); ok && lr.r == nil {
 		text = strings.Join(lr.lines, "\n")
 	} else {
 		b, err := io.ReadAll(r)
 		if err != nil {
-			return nil, err
+			return linuxLinks{}, err
 		}
 		text = string(b)
 	}
 	j := &linuxJSON{s: text, line: 1}
 	var out []*netmodel.Interface
+	var br l2linuxBridges
 	j.array(func() {
 		start := j.line
 		i := &netmodel.Interface{Known: true}
 		var up, lowerUp bool
 		var oper, kind string
 		var local, remote string
+		var master, slaveKind string
+		var infoData, slaveData map[string]string
 		j.object(func(k string) {
 			switch k {
 			case "ifname":
@@ -77,12 +90,20 @@ func linuxParseLinks(r io.Reader) ([]*netmodel.Interface, error) {
 				})
 			case "operstate":
 				oper = j.str()
+			case "master":
+				master = j.str()
 			case "linkinfo":
 				j.object(func(k2 string) {
 					switch k2 {
 					case "info_kind":
 						kind = j.str()
+					case "info_slave_kind":
+						slaveKind = j.str()
 					case "info_data":
+						if kind == "bridge" {
+							infoData = l2linuxFlatObject(j)
+							break
+						}
 						j.object(func(k3 string) {
 							switch k3 {
 							case "local":
@@ -93,6 +114,12 @@ func linuxParseLinks(r io.Reader) ([]*netmodel.Interface, error) {
 								j.skip()
 							}
 						})
+					case "info_slave_data":
+						if slaveKind == "bridge" {
+							slaveData = l2linuxFlatObject(j)
+							break
+						}
+						j.skip()
 					default:
 						j.skip()
 					}
@@ -133,15 +160,23 @@ func linuxParseLinks(r io.Reader) ([]*netmodel.Interface, error) {
 		}
 		i.Src = netmodel.Lines(start, j.line)
 		out = append(out, i)
+		if kind == "bridge" && infoData != nil {
+			br.bridge(i.Name, infoData, i.Src)
+		}
+		if slaveKind == "bridge" && slaveData != nil && master != "" {
+			br.port(i.Name, master, slaveData, i.Src)
+		}
 	})
+	res := linuxLinks{Ifs: out, STP: br.trees()}
 	if j.bad {
-		return out, errorf(j.line, "malformed JSON")
+		return res, errorf(j.line, "malformed JSON")
 	}
-	return out, nil
+	return res, nil
 }
 
-func linuxMergeLinks(d *netmodel.Device, file, _ string, ifs []*netmodel.Interface) {
-	for _, i := range ifs {
+func linuxMergeLinks(d *netmodel.Device, file, _ string, links linuxLinks) {
+	l2linuxMergeSTP(d, file, "", links.STP)
+	for _, i := range links.Ifs {
 		i.Src = setFile(i.Src, file)
 		o := d.FindInterface(i.Name)
 		if o == nil {
