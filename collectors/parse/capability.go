@@ -63,7 +63,6 @@ const (
 	CapProcBonding  = "proc-net-bonding"   // cat /proc/net/bonding/<bond>
 	CapTeamdState   = "teamdctl-state"     // teamdctl <dev> state dump
 	CapBridgeLink   = "bridge-link"        // bridge -d -j link show
-	CapIPDetailLink = "ip-d-link"          // ip -d -j link show
 	CapOVSLACP      = "ovs-lacp-show"      // ovs-appctl lacp/show
 	CapOVSBond      = "ovs-bond-show"      // ovs-appctl bond/show
 	CapOVSSTP       = "ovs-stp-show"       // ovs-appctl stp/show

@@ -1,0 +1,374 @@
+package diagnose
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nettui/nettui/internal/netmodel"
+)
+
+// Rule IDs of the LACP checks.
+const (
+	LACPNotForwarding   = "LACP-MEMBER-NOT-FORWARDING"
+	LACPDefaulted       = "LACP-PARTNER-NOT-LACP"
+	LACPPartnerSplit    = "LACP-PARTNER-SPLIT"
+	LACPBothPassive     = "LACP-BOTH-PASSIVE"
+	LACPRateMismatch    = "LACP-RATE-MISMATCH"
+	LACPSpeedMismatch   = "LACP-SPEED-MISMATCH"
+	LACPAggregatorSplit = "LACP-AGGREGATOR-SPLIT"
+)
+
+func init() {
+	addRule(Rule{ID: LACPNotForwarding, Severity: netmodel.SevCritical, Title: "LACP member not in sync, collecting or distributing",
+		Summary: "A member whose actor or partner state lacks synchronization, collecting or distributing carries no traffic in the bundle.",
+		Check:   checkLACPNotForwarding})
+	addRule(Rule{ID: LACPDefaulted, Severity: netmodel.SevCritical, Title: "The other end is not speaking LACP",
+		Summary: "A member is defaulted or expired, or sees no partner: no LACPDUs arrive from the other end.",
+		Check:   checkLACPDefaulted})
+	addRule(Rule{ID: LACPPartnerSplit, Severity: netmodel.SevCritical, Title: "Members of one bundle see different partners",
+		Summary: "The members are cabled to two switches that are not one stack, virtual chassis or MLAG pair: the bundle splits.",
+		Check:   checkLACPPartnerSplit})
+	addRule(Rule{ID: LACPBothPassive, Severity: netmodel.SevCritical, Title: "LACP passive on both ends",
+		Summary: "Two passive ends never start the negotiation: the bundle does not form.",
+		Check:   checkLACPBothPassive})
+	addRule(Rule{ID: LACPRateMismatch, Severity: netmodel.SevWarning, Title: "LACP rate fast on one end, slow on the other",
+		Summary: "One end expects a LACPDU every second, the other sends one every 30 s: failures are detected at the slow rate, and some platforms flap.",
+		Check:   checkLACPRate})
+	addRule(Rule{ID: LACPSpeedMismatch, Severity: netmodel.SevWarning, Title: "Members of one bundle at different speeds or duplex",
+		Summary: "Members that differ in speed or duplex cannot aggregate: some stay out of the bundle or it balances badly.",
+		Check:   checkLACPSpeed})
+	addRule(Rule{ID: LACPAggregatorSplit, Severity: netmodel.SevWarning, Title: "Bond members in different aggregators",
+		Summary: "Linux bonding put the members in different aggregator IDs: only the active aggregator's members carry traffic.",
+		Check:   checkLACPAggregator})
+}
+
+// lacpLAGs yields every LACP LAG and its members whose states are known.
+func (c *Context) lacpLAGs(fn func(d *netmodel.Device, lag *netmodel.LAG)) {
+	for _, d := range c.S.Devices {
+		for _, lag := range d.LAGs {
+			if lag.Protocol == "lacp" {
+				fn(d, lag)
+			}
+		}
+	}
+}
+
+func lagEvidence(l *evList, d *netmodel.Device, lag *netmodel.LAG, members []*netmodel.LAGMember, note func(*netmodel.LAGMember) string) {
+	l.add(d.Name, lag.Src, fmt.Sprintf("%s %s", d.Name, lag.Name))
+	for _, m := range members {
+		l.add(d.Name, m.Src, note(m))
+	}
+}
+
+func memberNames(ms []*netmodel.LAGMember) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, netmodel.ShortIfName(m.Port))
+	}
+	return out
+}
+
+// lagFix gives the commands that set LACP mode/rate on a LAG's members.
+func lagFix(d *netmodel.Device, lag *netmodel.LAG, members []*netmodel.LAGMember, what string) netmodel.Fix {
+	f := netmodel.Fix{Device: d.Name, Platform: d.Platform}
+	num := strings.TrimLeft(lag.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+	switch d.Platform {
+	case netmodel.IOS, netmodel.NXOS, netmodel.EOS:
+		f.Commands = []string{"configure terminal"}
+		for _, m := range members {
+			f.Commands = append(f.Commands, "interface "+m.Port)
+			switch what {
+			case "active":
+				f.Commands = append(f.Commands, " channel-group "+num+" mode active")
+			case "fast":
+				f.Commands = append(f.Commands, " lacp rate fast")
+			}
+		}
+		f.Commands = append(f.Commands, "end")
+	case netmodel.Junos:
+		f.Commands = []string{"configure"}
+		switch what {
+		case "active":
+			f.Commands = append(f.Commands, "set interfaces "+lag.Name+" aggregated-ether-options lacp active")
+		case "fast":
+			f.Commands = append(f.Commands, "set interfaces "+lag.Name+" aggregated-ether-options lacp periodic fast")
+		}
+		f.Commands = append(f.Commands, "commit")
+	case netmodel.OVS:
+		switch what {
+		case "active":
+			f.Commands = []string{"ovs-vsctl set port " + lag.Name + " lacp=active"}
+		case "fast":
+			f.Commands = []string{"ovs-vsctl set port " + lag.Name + " other_config:lacp-time=fast"}
+		}
+	case netmodel.Linux:
+		switch what {
+		case "fast":
+			f.Commands = []string{"ip link set " + lag.Name + " down", "ip link set " + lag.Name + " type bond lacp_rate fast", "ip link set " + lag.Name + " up"}
+		case "active":
+			f.Commands = []string{"# Linux 802.3ad bonds are always active; check the other end"}
+		}
+	default:
+		f.Commands = []string{"set LACP " + what + " on " + lag.Name}
+		f.Note = "the configuration syntax for " + platformName(d.Platform) + " is not known to nettui"
+	}
+	return f
+}
+
+func checkLACPNotForwarding(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	need := netmodel.LACPSync | netmodel.LACPCollecting | netmodel.LACPDistributing
+	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
+		var bad []*netmodel.LAGMember
+		var why []string
+		for _, m := range lag.Members {
+			if notLACPPartner(m) {
+				continue // LACP-PARTNER-NOT-LACP says it
+			}
+			var miss []string
+			if m.ActorStateKnown && !m.ActorState.Has(need) {
+				miss = append(miss, fmt.Sprintf("%s's own state lacks %s", d.Name, (need&^m.ActorState).String()))
+			}
+			if m.PartnerStateKnown && !m.PartnerState.Has(need) {
+				miss = append(miss, fmt.Sprintf("the partner's state lacks %s", (need&^m.PartnerState).String()))
+			}
+			if len(miss) == 0 {
+				continue
+			}
+			bad = append(bad, m)
+			why = append(why, fmt.Sprintf("%s: %s (actor %s; partner %s)", netmodel.ShortIfName(m.Port), strings.Join(miss, ", "), stateText(m.ActorState, m.ActorStateKnown), stateText(m.PartnerState, m.PartnerStateKnown)))
+		}
+		if len(bad) == 0 {
+			return
+		}
+		l := &evList{c: c}
+		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string { return netmodel.ShortIfName(m.Port) + " LACP state" })
+		out = append(out, netmodel.Finding{ID: LACPNotForwarding, Severity: netmodel.SevCritical,
+			Title:   fmt.Sprintf("%s of %s not forwarding in the bundle", joinAnd(memberNames(bad)), lag.Name),
+			Subject: d.Name + " " + lag.Name,
+			Why: fmt.Sprintf("A member carries traffic only when both ends have it in sync, collecting and distributing.\n  %s\nOut of sync usually means the two ends disagree on the aggregation (different keys: the member is in another channel-group on the other end, or cabled to another bundle), or that LACPDUs are lost under load.",
+				strings.Join(why, "\n  ")),
+			Evidence: l.out})
+	})
+	return out
+}
+
+func stateText(s netmodel.LACPState, known bool) string {
+	if !known {
+		return "not collected"
+	}
+	return s.String()
+}
+
+func zeroMAC(s string) bool {
+	return s == "" || strings.Trim(s, "0:.-") == ""
+}
+
+// notLACPPartner reports a member that hears no LACP from the other end.
+func notLACPPartner(m *netmodel.LAGMember) bool {
+	return (m.ActorStateKnown && (m.ActorState.Has(netmodel.LACPDefaulted) || m.ActorState.Has(netmodel.LACPExpired))) ||
+		(m.PartnerStateKnown && zeroMAC(m.PartnerSystem) && m.PartnerSystem != "")
+}
+
+func checkLACPDefaulted(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
+		var bad []*netmodel.LAGMember
+		for _, m := range lag.Members {
+			if notLACPPartner(m) {
+				bad = append(bad, m)
+			}
+		}
+		if len(bad) == 0 {
+			return
+		}
+		l := &evList{c: c}
+		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string {
+			return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), m.ActorState, orStr(m.PartnerSystem, "none"))
+		})
+		out = append(out, netmodel.Finding{ID: LACPDefaulted, Severity: netmodel.SevCritical,
+			Title:   fmt.Sprintf("%s of %s hear no LACP from the other end", joinAnd(memberNames(bad)), lag.Name),
+			Subject: d.Name + " " + lag.Name,
+			Why: fmt.Sprintf("%s uses default partner information (defaulted/expired, or a zero partner system ID) on %s: no LACPDUs arrive. The other end is a static channel (mode on), a plain port, an ESXi standard vSwitch (which cannot run LACP), or LACP is off there. Make both ends LACP (or both static), then check that LACPDUs arrive (`ether proto 0x8809`).",
+				d.Name, joinAnd(memberNames(bad))),
+			Evidence: l.out})
+	})
+	return out
+}
+
+func checkLACPPartnerSplit(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
+		by := map[string][]*netmodel.LAGMember{}
+		var keys []string
+		for _, m := range lag.Members {
+			if zeroMAC(m.PartnerSystem) {
+				continue
+			}
+			k := strings.ToLower(m.PartnerSystem)
+			if _, ok := by[k]; !ok {
+				keys = append(keys, k)
+			}
+			by[k] = append(by[k], m)
+		}
+		if len(keys) < 2 {
+			return
+		}
+		sort.Strings(keys)
+		var parts []string
+		var all []*netmodel.LAGMember
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s → %s", joinAnd(memberNames(by[k])), k))
+			all = append(all, by[k]...)
+		}
+		l := &evList{c: c}
+		lagEvidence(l, d, lag, all, func(m *netmodel.LAGMember) string {
+			return fmt.Sprintf("%s: partner system %s", netmodel.ShortIfName(m.Port), m.PartnerSystem)
+		})
+		out = append(out, netmodel.Finding{ID: LACPPartnerSplit, Severity: netmodel.SevCritical,
+			Title:   fmt.Sprintf("%s members see %d different partner systems", lag.Name, len(keys)),
+			Subject: d.Name + " " + lag.Name,
+			Why: fmt.Sprintf("Every member of one LACP bundle must reach the same partner system. Here: %s. The members are cabled to two switches that do not act as one (no stack, virtual chassis or MLAG/vPC), so only the members facing one of them can be in the bundle; the others are suspended or, with static channels, loop and flap MAC addresses. Cable all members to one switch or stack, or configure MLAG/vPC on the pair.",
+				strings.Join(parts, "; ")),
+			Evidence: l.out})
+	})
+	return out
+}
+
+func checkLACPBothPassive(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
+		var bad []*netmodel.LAGMember
+		for _, m := range lag.Members {
+			if m.ActorStateKnown && m.PartnerStateKnown && !zeroMAC(m.PartnerSystem) &&
+				!m.ActorState.Has(netmodel.LACPActivity) && !m.PartnerState.Has(netmodel.LACPActivity) {
+				bad = append(bad, m)
+			}
+		}
+		if len(bad) == 0 {
+			return
+		}
+		l := &evList{c: c}
+		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string {
+			return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), m.ActorState, m.PartnerState)
+		})
+		out = append(out, netmodel.Finding{ID: LACPBothPassive, Severity: netmodel.SevCritical,
+			Title:    "LACP passive on both ends of " + lag.Name,
+			Subject:  d.Name + " " + lag.Name,
+			Why:      "Neither end has the LACP activity bit: a passive end only answers LACPDUs, so two passive ends never start the negotiation and the bundle stays down. Make at least one end active (usually both).",
+			Evidence: l.out, Fix: []netmodel.Fix{lagFix(d, lag, bad, "active")}})
+	})
+	return out
+}
+
+func checkLACPRate(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
+		var bad []*netmodel.LAGMember
+		for _, m := range lag.Members {
+			if m.ActorStateKnown && m.PartnerStateKnown && !zeroMAC(m.PartnerSystem) && !notLACPPartner(m) &&
+				m.ActorState.Has(netmodel.LACPTimeout) != m.PartnerState.Has(netmodel.LACPTimeout) {
+				bad = append(bad, m)
+			}
+		}
+		if len(bad) == 0 {
+			return
+		}
+		l := &evList{c: c}
+		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string {
+			return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), rateWord(m.ActorState), rateWord(m.PartnerState))
+		})
+		out = append(out, netmodel.Finding{ID: LACPRateMismatch, Severity: netmodel.SevWarning,
+			Title:    "LACP rate differs between the ends of " + lag.Name,
+			Subject:  d.Name + " " + lag.Name,
+			Why:      fmt.Sprintf("On %s one end uses the fast rate (a LACPDU every second, a member dropped after 3 s of silence) and the other the slow rate (every 30 s, 90 s): a failed link is noticed late in one direction, and platforms that expect fast PDUs time out members under load. Use the same rate on both ends (fast, where both support it).", joinAnd(memberNames(bad))),
+			Evidence: l.out, Fix: []netmodel.Fix{lagFix(d, lag, bad, "fast")}})
+	})
+	return out
+}
+
+func rateWord(s netmodel.LACPState) string {
+	if s.Has(netmodel.LACPTimeout) {
+		return "fast"
+	}
+	return "slow"
+}
+
+func checkLACPSpeed(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	for _, d := range c.S.Devices {
+		for _, lag := range d.LAGs {
+			kinds := map[string][]*netmodel.LAGMember{}
+			var keys []string
+			for _, m := range lag.Members {
+				if m.SpeedMbps == 0 {
+					continue
+				}
+				k := fmt.Sprintf("%d Mb/s %s", m.SpeedMbps, m.Duplex)
+				if _, ok := kinds[k]; !ok {
+					keys = append(keys, k)
+				}
+				kinds[k] = append(kinds[k], m)
+			}
+			if len(keys) < 2 {
+				continue
+			}
+			var parts []string
+			var all []*netmodel.LAGMember
+			for _, k := range keys {
+				parts = append(parts, joinAnd(memberNames(kinds[k]))+": "+k)
+				all = append(all, kinds[k]...)
+			}
+			l := &evList{c: c}
+			lagEvidence(l, d, lag, all, func(m *netmodel.LAGMember) string {
+				return fmt.Sprintf("%s: %d Mb/s %s", netmodel.ShortIfName(m.Port), m.SpeedMbps, m.Duplex)
+			})
+			out = append(out, netmodel.Finding{ID: LACPSpeedMismatch, Severity: netmodel.SevWarning,
+				Title:    lag.Name + " members differ in speed/duplex",
+				Subject:  d.Name + " " + lag.Name,
+				Why:      "Members of one aggregation must run at the same speed and duplex: " + strings.Join(parts, "; ") + ". The slower ones are left out of the bundle (or, on some platforms, the whole bundle balances at the slower rate). Check the cabling, optics and autonegotiation of the odd member.",
+				Evidence: l.out})
+		}
+	}
+	return out
+}
+
+func checkLACPAggregator(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	for _, d := range c.S.Devices {
+		for _, lag := range d.LAGs {
+			ids := map[int][]*netmodel.LAGMember{}
+			var keys []int
+			for _, m := range lag.Members {
+				if m.AggregatorID == 0 {
+					continue
+				}
+				if _, ok := ids[m.AggregatorID]; !ok {
+					keys = append(keys, m.AggregatorID)
+				}
+				ids[m.AggregatorID] = append(ids[m.AggregatorID], m)
+			}
+			if len(keys) < 2 {
+				continue
+			}
+			sort.Ints(keys)
+			var parts []string
+			var all []*netmodel.LAGMember
+			for _, k := range keys {
+				parts = append(parts, fmt.Sprintf("aggregator %d: %s", k, joinAnd(memberNames(ids[k]))))
+				all = append(all, ids[k]...)
+			}
+			l := &evList{c: c}
+			lagEvidence(l, d, lag, all, func(m *netmodel.LAGMember) string {
+				return fmt.Sprintf("%s: aggregator %d", netmodel.ShortIfName(m.Port), m.AggregatorID)
+			})
+			out = append(out, netmodel.Finding{ID: LACPAggregatorSplit, Severity: netmodel.SevWarning,
+				Title:    fmt.Sprintf("%s members in %d aggregators", lag.Name, len(keys)),
+				Subject:  d.Name + " " + lag.Name,
+				Why:      "The bonding driver grouped the members into different aggregators (" + strings.Join(parts, "; ") + "): only the active aggregator carries traffic, the others wait. Members land in different aggregators when their partners (system ID or key) or their speed/duplex differ — see the partner of each member.",
+				Evidence: l.out})
+		}
+	}
+	return out
+}
