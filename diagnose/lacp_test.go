@@ -93,3 +93,34 @@ func TestLACPSpeedAndAggregator(t *testing.T) {
 		t.Fatalf("got:\n%s", ids(fs))
 	}
 }
+
+func TestTeamingVsChannel(t *testing.T) {
+	// IP hash facing an LACP channel.
+	b := newSite(t)
+	b.vswitch("esx1", "vSwitch0", netmodel.LBIPHash, []string{"vmnic0", "vmnic1"}, nil)
+	for _, p := range []string{"GigabitEthernet1/0/1", "GigabitEthernet1/0/2"} {
+		b.trunk("sw1", netmodel.IOS, p, 1, "10").ChannelGroup = "Port-channel5"
+	}
+	b.cable("esx1", "vmnic0", "sw1", "GigabitEthernet1/0/1")
+	b.cable("esx1", "vmnic1", "sw1", "GigabitEthernet1/0/2")
+	b.s.Device("sw1").LAGs = []*netmodel.LAG{{Name: "Port-channel5", Protocol: "lacp"}}
+	f := only(b.run(), LACPTeamingMismatch)
+	if len(f) != 1 || !strings.Contains(f[0].Why, "cannot run LACP") || !fixHas(f[0], "sw1", "channel-group 5 mode on") {
+		t.Fatalf("got %+v", f)
+	}
+	// Port-ID teaming facing a channel.
+	b2 := newSite(t)
+	b2.vswitch("esx1", "vSwitch0", netmodel.LBPortID, []string{"vmnic0", "vmnic1"}, nil)
+	for _, p := range []string{"GigabitEthernet1/0/1", "GigabitEthernet1/0/2"} {
+		b2.trunk("sw1", netmodel.IOS, p, 1, "10").ChannelGroup = "Port-channel5"
+	}
+	b2.cable("esx1", "vmnic0", "sw1", "GigabitEthernet1/0/1")
+	b2.cable("esx1", "vmnic1", "sw1", "GigabitEthernet1/0/2")
+	if f := only(b2.run(), LACPTeamingMismatch); len(f) != 1 || !strings.Contains(f[0].Why, "expects independent switch ports") {
+		t.Fatalf("got %+v", f)
+	}
+	// Port-ID teaming on plain ports: fine (twoUplinkHost).
+	if f := only(twoUplinkHost(t, "10", "10").run(), LACPTeamingMismatch); len(f) != 0 {
+		t.Fatalf("got %+v", f)
+	}
+}

@@ -166,6 +166,10 @@ func uplinkNames(us []*Uplink, role func(string) string) []string {
 	var out []string
 	for _, u := range us {
 		n := u.Name()
+		if role == nil {
+			out = append(out, n)
+			continue
+		}
 		if r := role(u.NIC); r != "" {
 			n += " (" + r + ")"
 		}
