@@ -144,6 +144,9 @@ func (r *Redactor) Lines(lines []string) {
 // mightHold is a cheap filter so most lines skip the regular expressions.
 func mightHold(l string) bool {
 	for i := 0; i < len(l); i++ {
+		if i > 0 && isLetter(l[i-1]) {
+			continue // every hint starts a word ("pre-shared-key", "enable secret", "$9$")
+		}
 		c := l[i] | 0x20 // ASCII lower case (and harmless for '$')
 		if l[i] == '$' {
 			c = '$'
@@ -166,6 +169,8 @@ var hintsByFirst = func() (m [256][]string) {
 	}
 	return m
 }()
+
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // hasPrefixFold reports whether s starts with the lower-case ASCII prefix
 // in any letter case.
