@@ -15,6 +15,7 @@ const (
 	STPHostPortBlocking = "STP-HOST-PORT-BLOCKING"
 	STPErrDisabled      = "STP-PORT-ERR-DISABLED"
 	STPTopologyChanges  = "STP-TOPOLOGY-CHANGES"
+	STPModeMismatch     = "STP-MODE-MISMATCH"
 )
 
 func init() {
@@ -33,6 +34,9 @@ func init() {
 	addRule(Rule{ID: STPErrDisabled, Severity: netmodel.SevCritical, Title: "Port err-disabled or broken by STP",
 		Summary: "A port is err-disabled (BPDU guard) or broken (inconsistency): it forwards nothing.",
 		Check:   checkSTPErrDisabled})
+	addRule(Rule{ID: STPModeMismatch, Severity: netmodel.SevWarning, Title: "Different spanning-tree modes across a link",
+		Summary: "The two switches of a link run different STP modes: they interoperate only through the slow, legacy fallback at the region boundary.",
+		Check:   checkSTPModeMismatch})
 	addRule(Rule{ID: STPTopologyChanges, Severity: netmodel.SevWarning, Title: "Recent or frequent topology changes",
 		Summary: "Topology changes flush MAC tables (flooding, short outages); the finding names the port the last one came from.",
 		Check:   checkSTPTopologyChanges})
@@ -276,6 +280,46 @@ func checkSTPTopologyChanges(c *Context) []netmodel.Finding {
 				Why:      "Every topology change ages out the MAC tables of the whole tree (flooding, brief loss for every host) — frequent or recent ones mean a flapping link or a port that should be edge." + from,
 				Evidence: l.out})
 		}
+	}
+	return out
+}
+
+// stpFamily groups modes that interoperate natively.
+func stpFamily(mode string) string {
+	switch mode {
+	case "rstp", "rapid-pvst":
+		return "rapid"
+	case "mstp", "mst":
+		return "mstp"
+	case "stp", "pvst", "ieee":
+		return "legacy"
+	}
+	return mode
+}
+
+func checkSTPModeMismatch(c *Context) []netmodel.Finding {
+	var out []netmodel.Finding
+	for i := range c.S.Links {
+		lk := &c.S.Links[i]
+		da, db := c.S.Device(lk.A.Device), c.S.Device(lk.B.Device)
+		if da == nil || db == nil || len(da.STP) == 0 || len(db.STP) == 0 {
+			continue
+		}
+		ma, mb := da.STP[0].Mode, db.STP[0].Mode
+		if ma == "" || mb == "" || stpFamily(ma) == stpFamily(mb) {
+			continue
+		}
+		l := &evList{c: c}
+		for _, s := range lk.Seen {
+			l.addFocus(s.Device, s.Src, fmt.Sprintf("%s: %s %s ↔ %s %s", s.How, da.Name, netmodel.ShortIfName(lk.A.Port), db.Name, netmodel.ShortIfName(lk.B.Port)), neighborKeys...)
+		}
+		l.add(da.Name, da.STP[0].Src, da.Name+" runs "+ma)
+		l.add(db.Name, db.STP[0].Src, db.Name+" runs "+mb)
+		out = append(out, netmodel.Finding{ID: STPModeMismatch, Severity: netmodel.SevWarning,
+			Title:    fmt.Sprintf("%s runs %s, %s runs %s", da.Name, ma, db.Name, mb),
+			Subject:  fmt.Sprintf("%s %s ↔ %s %s", da.Name, netmodel.ShortIfName(lk.A.Port), db.Name, netmodel.ShortIfName(lk.B.Port)),
+			Why:      fmt.Sprintf("The two ends of this link run different spanning-tree modes (%s and %s). They still form one tree, but only through the compatibility rules at the boundary: a rapid or MST bridge falls back to legacy 802.1D timers on a port that hears legacy BPDUs (30 s convergence), and PVST+ and MST meet through the CIST only, so per-VLAN root placement is lost. Run one mode across the switched network.", ma, mb),
+			Evidence: l.out})
 	}
 	return out
 }

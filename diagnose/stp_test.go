@@ -75,3 +75,21 @@ func TestSTPErrDisabledAndTC(t *testing.T) {
 		t.Errorf("topology changes: %+v", f)
 	}
 }
+
+func TestSTPModeMismatch(t *testing.T) {
+	b := newSite(t)
+	b.trunk("acc", netmodel.IOS, "TenGigabitEthernet1/1/1", 1, "1-4094")
+	b.trunk("core", netmodel.NXOS, "Ethernet1/49", 1, "1-4094")
+	d := b.s.Device("acc")
+	d.Neighbors = append(d.Neighbors, netmodel.Neighbor{Protocol: "cdp", LocalPort: "Te1/1/1", RemoteName: "core", RemotePort: "Eth1/49", Src: b.line("acc", "cdp core")})
+	d.STP = []*netmodel.STPBridge{{Mode: "pvst", Instance: "VLAN0001", LastChangeSecs: -1, Src: b.line("acc", "pvst")}}
+	b.s.Device("core").STP = []*netmodel.STPBridge{{Mode: "mstp", Instance: "MST0", LastChangeSecs: -1, Src: b.line("core", "mst")}}
+	f := only(b.run(), STPModeMismatch)
+	if len(f) != 1 || !strings.Contains(f[0].Title, "acc runs pvst, core runs mstp") {
+		t.Fatalf("got %+v", f)
+	}
+	b.s.Device("core").STP[0].Mode = "pvst"
+	if f := only(b.run(), STPModeMismatch); len(f) != 0 {
+		t.Fatalf("same mode: %+v", f)
+	}
+}
