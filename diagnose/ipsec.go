@@ -807,7 +807,7 @@ func checkWeakCrypto(c *Context) []netmodel.Finding {
 				tail = "These hold up today: " + strings.Join(good, ", ") + ". " + tail
 			}
 			if phase == 2 {
-				if p1, p2 := lifetimes(e); p1 > 0 && p2 > 0 && p2 < p1 {
+				if p1, p2, _, _ := lifetimes(e); p1 > 0 && p2 > 0 && p2 < p1 {
 					tail = fmt.Sprintf("The lifetimes are in the right order (phase 1 %d s, phase 2 %d s). ", p1, p2) + tail
 				}
 			}
@@ -947,36 +947,25 @@ func checkAggressive(c *Context) []netmodel.Finding {
 }
 
 // lifetimes returns the configured phase-1 and phase-2 lifetimes of an end
-// (0 when not configured or not collected).
-func lifetimes(e *TunnelEnd) (p1, p2 int) {
+// (0 when not configured or not collected) and where each was read.
+func lifetimes(e *TunnelEnd) (p1, p2 int, s1, s2 netmodel.Source) {
 	for _, k := range e.IKE {
 		if k.Lifetime > 0 {
-			p1 = k.Lifetime
+			p1, s1 = k.Lifetime, k.Src
 		}
 	}
 	for _, ch := range e.Children {
 		if ch.Lifetime > 0 {
-			p2 = ch.Lifetime
+			p2, s2 = ch.Lifetime, ch.Src
 		}
 	}
-	return p1, p2
+	return p1, p2, s1, s2
 }
 
 func checkLifetimeOrder(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
 	for _, e := range c.Tunnels() {
-		p1, p2 := 0, 0
-		var s1, s2 netmodel.Source
-		for _, k := range e.IKE {
-			if k.Lifetime > 0 {
-				p1, s1 = k.Lifetime, k.Src
-			}
-		}
-		for _, ch := range e.Children {
-			if ch.Lifetime > 0 {
-				p2, s2 = ch.Lifetime, ch.Src
-			}
-		}
+		p1, p2, s1, s2 := lifetimes(e)
 		if p1 == 0 || p2 == 0 || p2 < p1 {
 			continue
 		}
