@@ -70,6 +70,7 @@ const (
 	CapOVSVsctlShow = "ovs-vsctl-show"     // ovs-vsctl show
 	CapOVSListPort  = "ovs-list-port"      // ovs-vsctl --format=json list port
 	CapOVSListIface = "ovs-list-interface" // ovs-vsctl --format=json list interface
+	CapOVSLACPStats = "ovs-lacp-stats"     // ovs-appctl lacp/show-stats
 
 	// Cisco IOS/IOS-XE, NX-OS, Arista EOS
 	CapEtherchannelSummary = "show-etherchannel-summary" // IOS show etherchannel summary; NX-OS/EOS show port-channel summary

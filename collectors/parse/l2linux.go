@@ -23,6 +23,9 @@ func l2linuxMergeLAGs(d *netmodel.Device, file string, lags []*netmodel.LAG) {
 		l.Src = setFile(l.Src, file)
 		for _, m := range l.Members {
 			m.Src = setFile(m.Src, file)
+			if m.CountersKnown {
+				m.CountersSrc = setFile(m.CountersSrc, file)
+			}
 		}
 		var o *netmodel.LAG
 		for _, x := range d.LAGs {
@@ -40,8 +43,8 @@ func l2linuxMergeLAGs(d *netmodel.Device, file string, lags []*netmodel.LAG) {
 		l2linuxSetStr(&o.Rate, l.Rate)
 		if l.Status != "" {
 			o.Status, o.Up = l.Status, l.Up
+			o.Src = l.Src
 		}
-		o.Src = l.Src
 		for _, m := range l.Members {
 			var om *netmodel.LAGMember
 			for _, x := range o.Members {
@@ -80,8 +83,11 @@ func l2linuxMergeMember(o, m *netmodel.LAGMember) {
 	l2linuxSetStr(&o.Duplex, m.Duplex)
 	if m.CountersKnown {
 		o.PDUsIn, o.PDUsOut, o.RxErrors, o.CountersKnown = m.PDUsIn, m.PDUsOut, m.RxErrors, true
+		o.Expired, o.Defaulted, o.CountersSrc = m.Expired, m.Defaulted, m.CountersSrc
 	}
-	o.Src = m.Src
+	if m.Status != "" || m.ActorStateKnown || m.PartnerStateKnown {
+		o.Src = m.Src
+	}
 }
 
 func l2linuxSetStr(dst *string, v string) {

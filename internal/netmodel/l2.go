@@ -99,9 +99,14 @@ type LAGMember struct {
 	Duplex       string
 
 	PDUsIn, PDUsOut uint64
-	RxErrors        uint64
-	CountersKnown   bool
-	Src             Source
+	RxErrors        uint64 // bad or unknown LACPDUs received
+	// Expired and Defaulted count how often the partner's information timed
+	// out (no LACPDU within the timeout) and fell back to defaults, where the
+	// platform keeps such counters (Open vSwitch lacp/show-stats).
+	Expired, Defaulted uint64
+	CountersKnown      bool
+	CountersSrc        Source // where the counters were read
+	Src                Source
 }
 
 // STPBridge is one spanning-tree instance of a device (a VLAN of PVST, an
