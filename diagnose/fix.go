@@ -60,6 +60,8 @@ func platformName(p netmodel.Platform) string {
 		return "Cisco ASA"
 	case netmodel.Linux:
 		return "Linux / strongSwan"
+	case netmodel.OVS:
+		return "Open vSwitch"
 	case "":
 		return "an unknown platform"
 	}

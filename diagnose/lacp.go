@@ -116,40 +116,61 @@ func lagFix(d *netmodel.Device, lag *netmodel.LAG, members []*netmodel.LAGMember
 	return f
 }
 
+// notForwarding lists the members of lag whose own or partner state lacks
+// sync, collecting or distributing, with what each lacks.
+func notForwarding(d *netmodel.Device, lag *netmodel.LAG) (bad []*netmodel.LAGMember, why []string) {
+	need := netmodel.LACPSync | netmodel.LACPCollecting | netmodel.LACPDistributing
+	for _, m := range lag.Members {
+		if notLACPPartner(m) {
+			continue // LACP-PARTNER-NOT-LACP says it
+		}
+		var miss []string
+		if m.ActorStateKnown && !m.ActorState.Has(need) {
+			miss = append(miss, fmt.Sprintf("%s's own state lacks %s", d.Name, (need&^m.ActorState).String()))
+		}
+		if m.PartnerStateKnown && !m.PartnerState.Has(need) {
+			miss = append(miss, fmt.Sprintf("the partner's state lacks %s", (need&^m.PartnerState).String()))
+		}
+		if len(miss) == 0 {
+			continue
+		}
+		bad = append(bad, m)
+		why = append(why, fmt.Sprintf("%s %s: %s (actor %s; partner %s)", d.Name, netmodel.ShortIfName(m.Port), strings.Join(miss, ", "), stateText(m.ActorState, m.ActorStateKnown), stateText(m.PartnerState, m.PartnerStateKnown)))
+	}
+	return bad, why
+}
+
 func checkLACPNotForwarding(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
-	need := netmodel.LACPSync | netmodel.LACPCollecting | netmodel.LACPDistributing
-	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
-		var bad []*netmodel.LAGMember
-		var why []string
-		for _, m := range lag.Members {
-			if notLACPPartner(m) {
-				continue // LACP-PARTNER-NOT-LACP says it
-			}
-			var miss []string
-			if m.ActorStateKnown && !m.ActorState.Has(need) {
-				miss = append(miss, fmt.Sprintf("%s's own state lacks %s", d.Name, (need&^m.ActorState).String()))
-			}
-			if m.PartnerStateKnown && !m.PartnerState.Has(need) {
-				miss = append(miss, fmt.Sprintf("the partner's state lacks %s", (need&^m.PartnerState).String()))
-			}
-			if len(miss) == 0 {
-				continue
-			}
-			bad = append(bad, m)
-			why = append(why, fmt.Sprintf("%s: %s (actor %s; partner %s)", netmodel.ShortIfName(m.Port), strings.Join(miss, ", "), stateText(m.ActorState, m.ActorStateKnown), stateText(m.PartnerState, m.PartnerStateKnown)))
+	c.onceByPair(func(p lagPair) {
+		bad, why := notForwarding(p.d, p.lag)
+		var farBad []*netmodel.LAGMember
+		if p.plag != nil && p.plag.Protocol == "lacp" {
+			var fw []string
+			farBad, fw = notForwarding(p.pd, p.plag)
+			why = append(why, fw...)
 		}
-		if len(bad) == 0 {
+		if len(bad)+len(farBad) == 0 {
 			return
 		}
-		l := &evList{c: c}
-		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string { return netmodel.ShortIfName(m.Port) + " LACP state" })
+		note := func(m *netmodel.LAGMember) string { return netmodel.ShortIfName(m.Port) + " LACP state" }
+		ev := c.pairEvidence(p, bad, note)
+		if len(farBad) > 0 {
+			l := &evList{c: c, out: ev}
+			lagEvidence(l, p.pd, p.plag, farBad, note)
+			ev = l.out
+		}
+		names := memberNames(bad)
+		on := p.lag.Name
+		if len(bad) == 0 {
+			names, on = memberNames(farBad), p.plag.Name
+		}
 		out = append(out, netmodel.Finding{ID: LACPNotForwarding, Severity: netmodel.SevCritical,
-			Title:   fmt.Sprintf("%s of %s not forwarding in the bundle", joinAnd(memberNames(bad)), lag.Name),
-			Subject: d.Name + " " + lag.Name,
+			Title:   fmt.Sprintf("%s of %s not forwarding in the bundle", joinAnd(names), on),
+			Subject: p.subject(),
 			Why: fmt.Sprintf("A member carries traffic only when both ends have it in sync, collecting and distributing.\n  %s\nOut of sync usually means the two ends disagree on the aggregation (different keys: the member is in another channel-group on the other end, or cabled to another bundle), or that LACPDUs are lost under load.",
 				strings.Join(why, "\n  ")),
-			Evidence: l.out})
+			Evidence: ev})
 	})
 	return out
 }
@@ -171,30 +192,75 @@ func notLACPPartner(m *netmodel.LAGMember) bool {
 		(m.PartnerStateKnown && zeroMAC(m.PartnerSystem) && m.PartnerSystem != "")
 }
 
+func defaultedMembers(lag *netmodel.LAG) []*netmodel.LAGMember {
+	var bad []*netmodel.LAGMember
+	for _, m := range lag.Members {
+		if notLACPPartner(m) {
+			bad = append(bad, m)
+		}
+	}
+	return bad
+}
+
 func checkLACPDefaulted(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
-	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
-		var bad []*netmodel.LAGMember
-		for _, m := range lag.Members {
-			if notLACPPartner(m) {
-				bad = append(bad, m)
+	c.onceByPair(func(p lagPair) {
+		if bothPassive(p) {
+			return // LACP-BOTH-PASSIVE: the cause of the silence
+		}
+		for _, end := range p.ends() {
+			bad := defaultedMembers(end.lag)
+			if len(bad) == 0 {
+				continue
 			}
+			note := func(m *netmodel.LAGMember) string {
+				return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), m.ActorState, orStr(m.PartnerSystem, "none"))
+			}
+			why := fmt.Sprintf("%s uses default partner information (defaulted/expired, or a zero partner system ID) on %s: no LACPDUs arrive. The other end is a static channel (mode on), a plain port, an ESXi standard vSwitch (which cannot run LACP), or LACP is off there. Make both ends LACP (or both static), then check that LACPDUs arrive (`ether proto 0x8809`).",
+				end.d.Name, joinAnd(memberNames(bad)))
+			if end.plag != nil && end.plag.Protocol != "lacp" {
+				why += fmt.Sprintf(" The far end, %s %s, is collected and runs %s.", end.pd.Name, end.plag.Name, orStr(end.plag.Protocol, "no LACP")+orStr(" ("+end.plag.Mode+")", ""))
+			}
+			out = append(out, netmodel.Finding{ID: LACPDefaulted, Severity: netmodel.SevCritical,
+				Title:    fmt.Sprintf("%s of %s hear no LACP from the other end", joinAnd(memberNames(bad)), end.lag.Name),
+				Subject:  end.d.Name + " " + end.lag.Name,
+				Why:      why,
+				Evidence: c.pairEvidence(end, bad, note)})
+			return // one end's silence is the fault; the other end's view adds nothing
 		}
-		if len(bad) == 0 {
-			return
-		}
-		l := &evList{c: c}
-		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string {
-			return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), m.ActorState, orStr(m.PartnerSystem, "none"))
-		})
-		out = append(out, netmodel.Finding{ID: LACPDefaulted, Severity: netmodel.SevCritical,
-			Title:   fmt.Sprintf("%s of %s hear no LACP from the other end", joinAnd(memberNames(bad)), lag.Name),
-			Subject: d.Name + " " + lag.Name,
-			Why: fmt.Sprintf("%s uses default partner information (defaulted/expired, or a zero partner system ID) on %s: no LACPDUs arrive. The other end is a static channel (mode on), a plain port, an ESXi standard vSwitch (which cannot run LACP), or LACP is off there. Make both ends LACP (or both static), then check that LACPDUs arrive (`ether proto 0x8809`).",
-				d.Name, joinAnd(memberNames(bad))),
-			Evidence: l.out})
 	})
 	return out
+}
+
+// ends returns the pair seen from each end that runs LACP (this end first).
+func (p lagPair) ends() []lagPair {
+	out := []lagPair{p}
+	if p.plag != nil && p.plag.Protocol == "lacp" {
+		out = append(out, lagPair{d: p.pd, lag: p.plag, pd: p.d, plag: p.lag})
+	}
+	return out
+}
+
+// bothPassive reports an aggregation passive on both ends: from the partner
+// state one end received, or from both ends' own states when both were
+// collected.
+func bothPassive(p lagPair) bool {
+	return len(passiveMembers(p)) > 0
+}
+
+func passiveMembers(p lagPair) []*netmodel.LAGMember {
+	var bad []*netmodel.LAGMember
+	farPassive := p.plag != nil && p.plag.Protocol == "lacp" && p.plag.Mode == "passive"
+	for _, m := range p.lag.Members {
+		if !m.ActorStateKnown || m.ActorState.Has(netmodel.LACPActivity) {
+			continue
+		}
+		heard := m.PartnerStateKnown && !zeroMAC(m.PartnerSystem) && !m.ActorState.Has(netmodel.LACPDefaulted)
+		if (heard && !m.PartnerState.Has(netmodel.LACPActivity)) || farPassive {
+			bad = append(bad, m)
+		}
+	}
+	return bad
 }
 
 func checkLACPPartnerSplit(c *Context) []netmodel.Finding {
@@ -238,52 +304,70 @@ func checkLACPPartnerSplit(c *Context) []netmodel.Finding {
 
 func checkLACPBothPassive(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
-	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
-		var bad []*netmodel.LAGMember
-		for _, m := range lag.Members {
-			if m.ActorStateKnown && m.PartnerStateKnown && !zeroMAC(m.PartnerSystem) &&
-				!m.ActorState.Has(netmodel.LACPActivity) && !m.PartnerState.Has(netmodel.LACPActivity) {
-				bad = append(bad, m)
-			}
-		}
+	c.onceByPair(func(p lagPair) {
+		bad := passiveMembers(p)
 		if len(bad) == 0 {
 			return
 		}
-		l := &evList{c: c}
-		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string {
+		note := func(m *netmodel.LAGMember) string {
 			return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), m.ActorState, m.PartnerState)
-		})
+		}
+		fixes := []netmodel.Fix{lagFix(p.d, p.lag, bad, "active")}
+		if p.plag != nil {
+			if pm := c.peerMembers(p.d, bad, p.pd, p.plag); len(pm) > 0 {
+				fixes = append(fixes, lagFix(p.pd, p.plag, pm, "active"))
+			}
+		}
 		out = append(out, netmodel.Finding{ID: LACPBothPassive, Severity: netmodel.SevCritical,
-			Title:    "LACP passive on both ends of " + lag.Name,
-			Subject:  d.Name + " " + lag.Name,
+			Title:    "LACP passive on both ends of " + p.lag.Name,
+			Subject:  p.subject(),
 			Why:      "Neither end has the LACP activity bit: a passive end only answers LACPDUs, so two passive ends never start the negotiation and the bundle stays down. Make at least one end active (usually both).",
-			Evidence: l.out, Fix: []netmodel.Fix{lagFix(d, lag, bad, "active")}})
+			Evidence: c.pairEvidence(p, bad, note), Fix: fixes})
 	})
 	return out
 }
 
+func rateMismatch(lag *netmodel.LAG) []*netmodel.LAGMember {
+	var bad []*netmodel.LAGMember
+	for _, m := range lag.Members {
+		if m.ActorStateKnown && m.PartnerStateKnown && !zeroMAC(m.PartnerSystem) && !notLACPPartner(m) &&
+			m.ActorState.Has(netmodel.LACPTimeout) != m.PartnerState.Has(netmodel.LACPTimeout) {
+			bad = append(bad, m)
+		}
+	}
+	return bad
+}
+
 func checkLACPRate(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
-	c.lacpLAGs(func(d *netmodel.Device, lag *netmodel.LAG) {
-		var bad []*netmodel.LAGMember
-		for _, m := range lag.Members {
-			if m.ActorStateKnown && m.PartnerStateKnown && !zeroMAC(m.PartnerSystem) && !notLACPPartner(m) &&
-				m.ActorState.Has(netmodel.LACPTimeout) != m.PartnerState.Has(netmodel.LACPTimeout) {
-				bad = append(bad, m)
+	c.onceByPair(func(p lagPair) {
+		for _, end := range p.ends() {
+			bad := rateMismatch(end.lag)
+			if len(bad) == 0 {
+				continue
 			}
-		}
-		if len(bad) == 0 {
+			note := func(m *netmodel.LAGMember) string {
+				return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), rateWord(m.ActorState), rateWord(m.PartnerState))
+			}
+			// Fix the slow end: the one whose own state lacks the timeout bit.
+			fixes := []netmodel.Fix{}
+			if !bad[0].ActorState.Has(netmodel.LACPTimeout) {
+				fixes = append(fixes, lagFix(end.d, end.lag, bad, "fast"))
+			} else if end.plag != nil {
+				if pm := c.peerMembers(end.d, bad, end.pd, end.plag); len(pm) > 0 {
+					fixes = append(fixes, lagFix(end.pd, end.plag, pm, "fast"))
+				}
+			} else {
+				fixes = append(fixes, netmodel.Fix{Device: "(far end of " + end.d.Name + " " + end.lag.Name + ")",
+					Commands: []string{"lacp rate fast   # on each member of the far end's channel"}, Note: "the far end was not collected"})
+			}
+			out = append(out, netmodel.Finding{ID: LACPRateMismatch, Severity: netmodel.SevWarning,
+				Title:    "LACP rate differs between the ends of " + end.lag.Name,
+				Subject:  end.subject(),
+				Why:      fmt.Sprintf("On %s one end uses the fast rate (a LACPDU every second, a member dropped after 3 s of silence) and the other the slow rate (every 30 s, 90 s): a failed link is noticed late in one direction, and platforms that expect fast PDUs time out members under load. Use the same rate on both ends (fast, where both support it).", joinAnd(memberNames(bad))),
+				Evidence: c.pairEvidence(end, bad, note), Fix: fixes})
 			return
 		}
-		l := &evList{c: c}
-		lagEvidence(l, d, lag, bad, func(m *netmodel.LAGMember) string {
-			return fmt.Sprintf("%s: actor %s, partner %s", netmodel.ShortIfName(m.Port), rateWord(m.ActorState), rateWord(m.PartnerState))
-		})
-		out = append(out, netmodel.Finding{ID: LACPRateMismatch, Severity: netmodel.SevWarning,
-			Title:    "LACP rate differs between the ends of " + lag.Name,
-			Subject:  d.Name + " " + lag.Name,
-			Why:      fmt.Sprintf("On %s one end uses the fast rate (a LACPDU every second, a member dropped after 3 s of silence) and the other the slow rate (every 30 s, 90 s): a failed link is noticed late in one direction, and platforms that expect fast PDUs time out members under load. Use the same rate on both ends (fast, where both support it).", joinAnd(memberNames(bad))),
-			Evidence: l.out, Fix: []netmodel.Fix{lagFix(d, lag, bad, "fast")}})
 	})
 	return out
 }

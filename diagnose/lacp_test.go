@@ -77,9 +77,15 @@ func TestLACPBothPassiveAndRate(t *testing.T) {
 	}
 	b2, lag2 := lagSite(t, netmodel.Junos)
 	lag2.Name = "ae0"
-	lag2.Members[0].ActorState |= netmodel.LACPTimeout
+	lag2.Members[0].PartnerState |= netmodel.LACPTimeout // sw1 slow, the far end fast: fix sw1
 	r := only(b2.run(), LACPRateMismatch)
 	if len(r) != 1 || !fixHas(r[0], "sw1", "set interfaces ae0 aggregated-ether-options lacp periodic fast") {
+		t.Fatalf("got %+v", r)
+	}
+	b3, lag3 := lagSite(t, netmodel.Junos)
+	lag3.Members[0].ActorState |= netmodel.LACPTimeout // sw1 already fast: the uncollected far end is the slow one
+	r = only(b3.run(), LACPRateMismatch)
+	if len(r) != 1 || fixHas(r[0], "sw1", "set interfaces Port-channel10 aggregated-ether-options lacp periodic fast") || len(r[0].Fix) != 1 || !strings.Contains(r[0].Fix[0].Note, "not collected") {
 		t.Fatalf("got %+v", r)
 	}
 }
