@@ -65,6 +65,16 @@ func checkSTPRootUnexpected(c *Context) []netmodel.Finding {
 			rootMACs[strings.ToLower(b.BridgeMAC)] = true
 		}
 	}
+	// One finding per tree (instance and actual root), citing every bridge
+	// that sees the wrong root.
+	type tree struct {
+		inst, rootMAC string
+		first         *netmodel.STPBridge
+		seen          []string
+		l             *evList
+	}
+	var trees []*tree
+	byKey := map[string]*tree{}
 	for _, d := range c.S.Devices {
 		for _, b := range d.STP {
 			wrong := false
@@ -77,15 +87,32 @@ func checkSTPRootUnexpected(c *Context) []netmodel.Finding {
 			if !wrong {
 				continue
 			}
-			l := &evList{c: c}
-			l.add(d.Name, b.Src, fmt.Sprintf("%s: root %d/%s", bridgeName(b), b.RootPriority, b.RootMAC))
-			out = append(out, netmodel.Finding{ID: STPRootUnexpected, Severity: netmodel.SevCritical,
-				Title:   fmt.Sprintf("%s root is %s, not %s", bridgeName(b), b.RootMAC, root.Name),
-				Subject: d.Name + " " + bridgeName(b),
-				Why: fmt.Sprintf("bundle.yaml expects %s to be the root bridge, but %s sees root %d/%s for %s. Traffic takes the paths that lead to the wrong root (often across an access switch or a slow link), and a reload of that bridge re-converges the whole tree. Lower the priority of %s below every other bridge (e.g. 4096), and raise or leave the others.",
-					root.Name, d.Name, b.RootPriority, b.RootMAC, bridgeName(b), root.Name),
-				Evidence: l.out, Fix: []netmodel.Fix{rootPriorityFix(root, b)}})
+			k := b.Instance + "|" + strings.ToLower(b.RootMAC)
+			t := byKey[k]
+			if t == nil {
+				t = &tree{inst: bridgeName(b), rootMAC: strings.ToLower(b.RootMAC), first: b, l: &evList{c: c}}
+				byKey[k] = t
+				trees = append(trees, t)
+			}
+			t.seen = append(t.seen, d.Name)
+			t.l.add(d.Name, b.Src, fmt.Sprintf("%s %s: root %d/%s", d.Name, bridgeName(b), b.RootPriority, b.RootMAC))
 		}
+	}
+	for _, t := range trees {
+		actual := t.rootMAC
+		for _, d := range c.S.Devices {
+			for _, b := range d.STP {
+				if strings.EqualFold(b.BridgeMAC, t.rootMAC) {
+					actual = d.Name + " (" + t.rootMAC + ")"
+				}
+			}
+		}
+		out = append(out, netmodel.Finding{ID: STPRootUnexpected, Severity: netmodel.SevCritical,
+			Title:   fmt.Sprintf("%s root is %s, not %s", t.inst, actual, root.Name),
+			Subject: "root of " + t.inst,
+			Why: fmt.Sprintf("bundle.yaml expects %s to be the root bridge, but %s %s root %d/%s for %s. Traffic takes the paths that lead to the wrong root (often across an access switch or a slow link), and a reload of that bridge re-converges the whole tree. Lower the priority of %s below every other bridge (e.g. 4096), and raise or leave the others.",
+				root.Name, joinAnd(t.seen), map[bool]string{true: "sees", false: "see"}[len(t.seen) == 1], t.first.RootPriority, t.first.RootMAC, t.inst, root.Name),
+			Evidence: t.l.out, Fix: []netmodel.Fix{rootPriorityFix(root, t.first)}})
 	}
 	return out
 }
@@ -103,7 +130,11 @@ func rootPriorityFix(d *netmodel.Device, b *netmodel.STPBridge) netmodel.Fix {
 	case netmodel.Junos:
 		f.Commands = []string{"configure", "set protocols rstp bridge-priority 4k", "commit"}
 	case netmodel.OVS:
-		f.Commands = []string{"ovs-vsctl set bridge " + orStr(b.Instance, "br0") + " other_config:stp-priority=4096"}
+		key := "stp-priority"
+		if b.Mode == "rstp" {
+			key = "rstp-priority"
+		}
+		f.Commands = []string{"ovs-vsctl set bridge " + orStr(b.Instance, "br0") + " other_config:" + key + "=4096"}
 	case netmodel.Linux:
 		f.Commands = []string{"ip link set " + orStr(b.Instance, "br0") + " type bridge priority 4096"}
 	default:
@@ -298,7 +329,10 @@ func stpFamily(mode string) string {
 }
 
 func checkSTPModeMismatch(c *Context) []netmodel.Finding {
-	var out []netmodel.Finding
+	// One finding per pair of devices, naming every link between them.
+	type pair struct{ a, b string }
+	var order []pair
+	links := map[pair][]*netmodel.Link{}
 	for i := range c.S.Links {
 		lk := &c.S.Links[i]
 		da, db := c.S.Device(lk.A.Device), c.S.Device(lk.B.Device)
@@ -309,17 +343,87 @@ func checkSTPModeMismatch(c *Context) []netmodel.Finding {
 		if ma == "" || mb == "" || stpFamily(ma) == stpFamily(mb) {
 			continue
 		}
+		k := pair{da.Name, db.Name}
+		if _, ok := links[k]; !ok {
+			order = append(order, k)
+		}
+		links[k] = append(links[k], lk)
+	}
+	var out []netmodel.Finding
+	for _, k := range order {
+		da, db := c.S.Device(k.a), c.S.Device(k.b)
+		ma, mb := da.STP[0].Mode, db.STP[0].Mode
 		l := &evList{c: c}
-		for _, s := range lk.Seen {
-			l.addFocus(s.Device, s.Src, fmt.Sprintf("%s: %s %s ↔ %s %s", s.How, da.Name, netmodel.ShortIfName(lk.A.Port), db.Name, netmodel.ShortIfName(lk.B.Port)), neighborKeys...)
+		var names []string
+		for _, lk := range links[k] {
+			names = append(names, fmt.Sprintf("%s ↔ %s", netmodel.ShortIfName(lk.A.Port), netmodel.ShortIfName(lk.B.Port)))
+			for _, s := range lk.Seen {
+				l.addFocus(s.Device, s.Src, fmt.Sprintf("%s: %s %s ↔ %s %s", s.How, da.Name, netmodel.ShortIfName(lk.A.Port), db.Name, netmodel.ShortIfName(lk.B.Port)), neighborKeys...)
+			}
 		}
 		l.add(da.Name, da.STP[0].Src, da.Name+" runs "+ma)
 		l.add(db.Name, db.STP[0].Src, db.Name+" runs "+mb)
+		subject := fmt.Sprintf("%s %s ↔ %s %s", da.Name, netmodel.ShortIfName(links[k][0].A.Port), db.Name, netmodel.ShortIfName(links[k][0].B.Port))
+		if len(links[k]) > 1 {
+			subject = fmt.Sprintf("%s ↔ %s", da.Name, db.Name)
+		}
 		out = append(out, netmodel.Finding{ID: STPModeMismatch, Severity: netmodel.SevWarning,
 			Title:    fmt.Sprintf("%s runs %s, %s runs %s", da.Name, ma, db.Name, mb),
-			Subject:  fmt.Sprintf("%s %s ↔ %s %s", da.Name, netmodel.ShortIfName(lk.A.Port), db.Name, netmodel.ShortIfName(lk.B.Port)),
-			Why:      fmt.Sprintf("The two ends of this link run different spanning-tree modes (%s and %s). They still form one tree, but only through the compatibility rules at the boundary: a rapid or MST bridge falls back to legacy 802.1D timers on a port that hears legacy BPDUs (30 s convergence), and PVST+ and MST meet through the CIST only, so per-VLAN root placement is lost. Run one mode across the switched network.", ma, mb),
-			Evidence: l.out})
+			Subject:  subject,
+			Why:      fmt.Sprintf("The two ends of %s (%s) run different spanning-tree modes (%s and %s). They still form one tree, but only through the compatibility rules at the boundary: a rapid or MST bridge falls back to legacy 802.1D timers on a port that hears legacy BPDUs (30 s convergence), and PVST+ and MST meet through the CIST only, so per-VLAN root placement is lost. Run one mode across the switched network.", map[bool]string{true: "this link", false: "these links"}[len(links[k]) == 1], strings.Join(names, ", "), ma, mb),
+			Evidence: l.out, Fix: []netmodel.Fix{modeFix(da, db)}})
 	}
 	return out
+}
+
+// modeFix moves the legacy end (classic STP) to the other end's mode, or
+// else the second device to the first one's.
+func modeFix(da, db *netmodel.Device) netmodel.Fix {
+	if stpFamily(da.STP[0].Mode) == "legacy" {
+		return stpModeFix(da, db.STP[0].Mode, da.STP[0].Instance)
+	}
+	return stpModeFix(db, da.STP[0].Mode, db.STP[0].Instance)
+}
+
+// stpModeFix sets a device's spanning-tree mode to the given one's family.
+func stpModeFix(d *netmodel.Device, mode, bridge string) netmodel.Fix {
+	f := netmodel.Fix{Device: d.Name, Platform: d.Platform}
+	fam := stpFamily(mode)
+	switch d.Platform {
+	case netmodel.IOS, netmodel.NXOS:
+		m := map[string]string{"rapid": "rapid-pvst", "mstp": "mst", "legacy": "pvst"}[fam]
+		if d.Platform == netmodel.NXOS && m == "pvst" {
+			m = "rapid-pvst" // NX-OS has no legacy PVST+
+		}
+		f.Commands = []string{"configure terminal", "spanning-tree mode " + orStr(m, "rapid-pvst"), "end"}
+	case netmodel.EOS:
+		m := map[string]string{"rapid": "rapid-pvst", "mstp": "mstp", "legacy": "rapid-pvst"}[fam]
+		if mode == "rstp" {
+			m = "rstp"
+		}
+		f.Commands = []string{"configure terminal", "spanning-tree mode " + orStr(m, "mstp"), "end"}
+	case netmodel.Junos:
+		p := map[string]string{"rapid": "rstp", "mstp": "mstp", "legacy": "stp"}[fam]
+		if mode == "rapid-pvst" || mode == "pvst" {
+			p = "vstp"
+		}
+		f.Commands = []string{"configure", "delete protocols rstp", "delete protocols mstp", "delete protocols vstp", "set protocols " + orStr(p, "rstp") + " interface all", "commit"}
+	case netmodel.OVS:
+		br := orStr(bridge, "BRIDGE")
+		if fam == "legacy" {
+			f.Commands = []string{"ovs-vsctl set bridge " + br + " rstp_enable=false stp_enable=true"}
+		} else {
+			f.Commands = []string{"ovs-vsctl set bridge " + br + " stp_enable=false rstp_enable=true"}
+			if fam != "rapid" {
+				f.Note = "Open vSwitch runs STP or RSTP only; RSTP meets " + mode + " through its CIST"
+			}
+		}
+	case netmodel.Linux:
+		f.Commands = []string{"ip link set dev " + orStr(bridge, "BRIDGE") + " type bridge stp_state 1"}
+		f.Note = "the kernel bridge runs 802.1D STP only; RSTP/MSTP need mstpd"
+	default:
+		f.Commands = []string{"spanning-tree mode " + mode}
+		f.Note = "the configuration syntax for " + platformName(d.Platform) + " is not known to nettui"
+	}
+	return f
 }

@@ -182,7 +182,7 @@ func uplinkNames(us []*Uplink, role func(string) string) []string {
 func addVLANFixes(us []*Uplink, vlan int) []netmodel.Fix {
 	var out []netmodel.Fix
 	for _, u := range us {
-		out = append(out, ifFix(u.Switch, u.Peer.Port, fmt.Sprintf("switchport trunk allowed vlan add %d", vlan)))
+		out = append(out, trunkAddFix(u.Switch, u.Peer.Port, netmodel.VLANs(vlan)))
 	}
 	return out
 }
@@ -786,7 +786,7 @@ func dedupe(s []string) []string {
 
 func isSwitch(p netmodel.Platform) bool {
 	switch p {
-	case netmodel.IOS, netmodel.NXOS, netmodel.EOS, netmodel.Junos:
+	case netmodel.IOS, netmodel.NXOS, netmodel.EOS, netmodel.Junos, netmodel.OVS:
 		return true
 	}
 	return false
@@ -817,7 +817,8 @@ func checkNativeMismatch(c *Context) []netmodel.Finding {
 		if da == nil || db == nil || !isSwitch(da.Platform) || !isSwitch(db.Platform) {
 			continue
 		}
-		pa, pb := da.SwitchPorts[lk.A.Port], db.SwitchPorts[lk.B.Port]
+		_, pa := vlanPort(da, lk.A.Port)
+		_, pb := vlanPort(db, lk.B.Port)
 		if pa == nil || pb == nil || pa.Mode != netmodel.ModeTrunk || pb.Mode != netmodel.ModeTrunk || pa.NativeVLAN == 0 || pb.NativeVLAN == 0 {
 			continue
 		}
