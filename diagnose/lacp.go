@@ -143,12 +143,23 @@ func notForwarding(d *netmodel.Device, lag *netmodel.LAG) (bad []*netmodel.LAGMe
 func checkLACPNotForwarding(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
 	c.onceByPair(func(p lagPair) {
+		if c.split(p.lag) || c.split(p.plag) {
+			return // LACP-PARTNER-SPLIT: the members facing the other switch cannot bundle
+		}
 		bad, why := notForwarding(p.d, p.lag)
 		var farBad []*netmodel.LAGMember
 		if p.plag != nil && p.plag.Protocol == "lacp" {
-			var fw []string
-			farBad, fw = notForwarding(p.pd, p.plag)
-			why = append(why, fw...)
+			linked := map[*netmodel.LAGMember]bool{}
+			for _, m := range c.peerMembers(p.d, p.lag.Members, p.pd, p.plag) {
+				linked[m] = true
+			}
+			fb, fw := notForwarding(p.pd, p.plag)
+			for i, m := range fb {
+				if linked[m] {
+					farBad = append(farBad, m)
+					why = append(why, fw[i])
+				}
+			}
 		}
 		if len(bad)+len(farBad) == 0 {
 			return
@@ -292,12 +303,32 @@ func checkLACPPartnerSplit(c *Context) []netmodel.Finding {
 		lagEvidence(l, d, lag, all, func(m *netmodel.LAGMember) string {
 			return fmt.Sprintf("%s: partner system %s", netmodel.ShortIfName(m.Port), m.PartnerSystem)
 		})
+		// The far ends, where collected: each switch's own view of its member.
+		for _, m := range all {
+			ep, _, ok := c.S.Peer(d.Name, m.Port)
+			if !ok {
+				continue
+			}
+			pd := c.S.Device(ep.Device)
+			if pd == nil {
+				continue
+			}
+			for _, pl := range pd.LAGs {
+				for _, pm := range pl.Members {
+					if pm.Port == ep.Port {
+						lagEvidence(l, pd, pl, []*netmodel.LAGMember{pm}, func(x *netmodel.LAGMember) string {
+							return fmt.Sprintf("%s %s ↔ %s %s: %s", pd.Name, netmodel.ShortIfName(x.Port), d.Name, netmodel.ShortIfName(m.Port), orStr(x.Status, "member"))
+						})
+					}
+				}
+			}
+		}
 		out = append(out, netmodel.Finding{ID: LACPPartnerSplit, Severity: netmodel.SevCritical,
 			Title:   fmt.Sprintf("%s members see %d different partner systems", lag.Name, len(keys)),
 			Subject: d.Name + " " + lag.Name,
 			Why: fmt.Sprintf("Every member of one LACP bundle must reach the same partner system. Here: %s. The members are cabled to two switches that do not act as one (no stack, virtual chassis or MLAG/vPC), so only the members facing one of them can be in the bundle; the others are suspended or, with static channels, loop and flap MAC addresses. Cable all members to one switch or stack, or configure MLAG/vPC on the pair.",
 				strings.Join(parts, "; ")),
-			Evidence: l.out})
+			Evidence: l.out, Fix: splitFix(d, lag)})
 	})
 	return out
 }
@@ -455,4 +486,20 @@ func checkLACPAggregator(c *Context) []netmodel.Finding {
 		}
 	}
 	return out
+}
+
+// splitFix is the interim fix for a bundle split across two independent
+// switches: a teaming mode that needs nothing from the switches, until they
+// are stacked or paired (MLAG/vPC).
+func splitFix(d *netmodel.Device, lag *netmodel.LAG) []netmodel.Fix {
+	note := "until the two switches are one stack, virtual chassis or MLAG/vPC pair: active-backup needs no switch support; remove the channel on the switch ports too"
+	switch d.Platform {
+	case netmodel.OVS:
+		return []netmodel.Fix{{Device: d.Name, Platform: d.Platform, Note: note,
+			Commands: []string{"ovs-vsctl set port " + lag.Name + " lacp=off bond_mode=active-backup"}}}
+	case netmodel.Linux:
+		return []netmodel.Fix{{Device: d.Name, Platform: d.Platform, Note: note + "; make it persistent in the host's network configuration",
+			Commands: []string{"ip link set " + lag.Name + " down", "ip link set " + lag.Name + " type bond mode active-backup", "ip link set " + lag.Name + " up"}}}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package diagnose
 
 import (
+	"strings"
+
 	"github.com/nettui/nettui/internal/netmodel"
 )
 
@@ -26,6 +28,37 @@ func (c *Context) lagPeer(d *netmodel.Device, lag *netmodel.LAG) (*netmodel.Devi
 		}
 	}
 	return nil, nil
+}
+
+// linkedOnlyTo reports whether every linked member of pd's plag leads to device d.
+func (c *Context) linkedOnlyTo(pd *netmodel.Device, plag *netmodel.LAG, d *netmodel.Device) bool {
+	for _, m := range plag.Members {
+		if ep, _, ok := c.S.Peer(pd.Name, m.Port); ok && ep.Device != d.Name {
+			return false
+		}
+	}
+	return true
+}
+
+// split reports whether an aggregation's members reach different partner
+// systems (LACP-PARTNER-SPLIT), which explains members out of the bundle.
+func (c *Context) split(lag *netmodel.LAG) bool {
+	if lag == nil {
+		return false
+	}
+	first := ""
+	for _, m := range lag.Members {
+		if zeroMAC(m.PartnerSystem) {
+			continue
+		}
+		k := strings.ToLower(m.PartnerSystem)
+		if first == "" {
+			first = k
+		} else if k != first {
+			return true
+		}
+	}
+	return false
 }
 
 // peerMembers returns the far-end members linked to ms, in the same order
@@ -68,7 +101,9 @@ func (c *Context) onceByPair(fn func(p lagPair)) {
 		p := lagPair{d: d, lag: lag}
 		if pd, pl := c.lagPeer(d, lag); pl != nil && pl.Protocol == "lacp" {
 			p.pd, p.plag = pd, pl
-			done[pl] = true
+			if c.linkedOnlyTo(pd, pl, d) {
+				done[pl] = true // its whole view belongs to this pair
+			}
 		} else if pl != nil {
 			p.pd, p.plag = pd, pl // a static/none far end: cite it, it was not yielded
 		}
