@@ -453,6 +453,9 @@ func checkLACPAggregator(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
 	for _, d := range c.S.Devices {
 		for _, lag := range d.LAGs {
+			if c.split(lag) {
+				continue // LACP-PARTNER-SPLIT: different partners put the members in different aggregators
+			}
 			ids := map[int][]*netmodel.LAGMember{}
 			var keys []int
 			for _, m := range lag.Members {
