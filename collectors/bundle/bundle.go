@@ -34,6 +34,21 @@ type DeviceMeta struct {
 	Platform string `yaml:"platform,omitempty"`
 	Status   string `yaml:"status,omitempty"`
 	Error    string `yaml:"error,omitempty"`
+	// Written by live collection: the address used, the time taken and each
+	// command sent with its outcome.
+	Host     string        `yaml:"host,omitempty"`
+	Duration string        `yaml:"duration,omitempty"`
+	Commands []CommandMeta `yaml:"commands,omitempty"`
+}
+
+// CommandMeta is one command of a collected device.
+type CommandMeta struct {
+	File      string `yaml:"file,omitempty"` // devices/<device>/<capability>.txt; empty when nothing was saved
+	Command   string `yaml:"command"`
+	Duration  string `yaml:"duration,omitempty"`
+	Exit      *int   `yaml:"exit,omitempty"`
+	Truncated bool   `yaml:"truncated,omitempty"`
+	Error     string `yaml:"error,omitempty"`
 }
 
 // CaptureMeta is one capture entry of bundle.yaml.
