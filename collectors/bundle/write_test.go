@@ -11,7 +11,7 @@ func TestWriteAtomicModesAndReadBack(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out", "b1")
 	meta := &Meta{Site: "lab", Devices: []DeviceMeta{{Name: "sw1", Platform: "ios", Status: "ok",
 		Commands: []CommandMeta{{File: "devices/sw1/show-interfaces-trunk.txt", Command: "show interfaces trunk", Duration: "12ms"}}}}}
-	trunk, err := os.ReadFile("../parse/testdata/ios/show-interfaces-trunk/ntc-trunk-1.txt")
+	trunk, err := os.ReadFile("../parse/testdata/ios/show-interfaces-trunk/genie-iosxe-trunk-1.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
