@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -236,7 +237,7 @@ func checkLACPDefaulted(c *Context) []netmodel.Finding {
 				Title:    fmt.Sprintf("%s of %s hear no LACP from the other end", joinAnd(memberNames(bad)), end.lag.Name),
 				Subject:  end.d.Name + " " + end.lag.Name,
 				Why:      why,
-				Evidence: c.pairEvidence(end, bad, note)})
+				Evidence: c.pairEvidence(end, bad, note), Fix: c.defaultedFix(end.d, end.lag, bad)})
 			return // one end's silence is the fault; the other end's view adds nothing
 		}
 	})
@@ -505,4 +506,80 @@ func splitFix(d *netmodel.Device, lag *netmodel.LAG) []netmodel.Fix {
 			Commands: []string{"ip link set " + lag.Name + " down", "ip link set " + lag.Name + " type bond mode active-backup", "ip link set " + lag.Name + " up"}}}
 	}
 	return nil
+}
+
+// defaultedFix makes the far end of each silent member speak LACP, in the far
+// end's terms when it is known (collected, or named by CDP/LLDP).
+func (c *Context) defaultedFix(d *netmodel.Device, lag *netmodel.LAG, bad []*netmodel.LAGMember) []netmodel.Fix {
+	var out []netmodel.Fix
+	for _, m := range bad {
+		ep, _, ok := c.S.Peer(d.Name, m.Port)
+		if !ok {
+			out = append(out, netmodel.Fix{Device: d.Name, Platform: d.Platform,
+				Commands: []string{"show lldp neighbors", "show cdp neighbors"},
+				Note:     fmt.Sprintf("nettui does not know what %s is cabled to: find the far end and enable LACP (active) on it, in the same bundle as the ports facing the other members", netmodel.ShortIfName(m.Port))})
+			continue
+		}
+		pd := c.S.Device(ep.Device)
+		if pd == nil {
+			out = append(out, netmodel.Fix{Device: ep.Device,
+				Commands: []string{fmt.Sprintf("enable LACP (active) on %s, in the bundle of the ports facing %s %s", ep.Port, d.Name, lag.Name)},
+				Note:     ep.Device + " was not collected: its syntax is not known"})
+			continue
+		}
+		var plag *netmodel.LAG
+		for _, pl := range pd.LAGs {
+			for _, pm := range pl.Members {
+				if pm.Port == ep.Port {
+					plag = pl
+				}
+			}
+		}
+		f := netmodel.Fix{Device: pd.Name, Platform: pd.Platform}
+		num := strings.TrimLeft(lag.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+		switch pd.Platform {
+		case netmodel.ESXi:
+			dvs := "the distributed switch"
+			for _, vs := range pd.VSwitches {
+				if slices.Contains(vs.Uplinks, ep.Port) {
+					dvs = vs.Name
+				}
+			}
+			f.Commands = []string{fmt.Sprintf("vSphere Client > Networking > %s > Configure > LACP: add %s (%s) to a port of the LAG its other members use", dvs, ep.Port, pd.Name),
+				"then, in the port groups' teaming and failover, keep that LAG the only active uplink"}
+			f.Note = "a vDS LAG is configured in vCenter, not with esxcli; a standard vSwitch cannot run LACP (use a static channel, mode on, with IP-hash teaming)"
+		case netmodel.OVS:
+			name := ep.Port
+			if plag != nil {
+				name = plag.Name
+			}
+			f.Commands = []string{"ovs-vsctl set port " + name + " lacp=active"}
+		case netmodel.IOS, netmodel.NXOS, netmodel.EOS:
+			if plag != nil {
+				num = strings.TrimLeft(plag.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+			}
+			f = ifFix(pd, ep.Port, "channel-group "+num+" mode active")
+		case netmodel.Linux:
+			name := "BOND"
+			if plag != nil {
+				name = plag.Name
+			}
+			f.Commands = []string{"ip link set " + name + " down", "ip link set " + name + " type bond mode 802.3ad", "ip link set " + name + " up"}
+			f.Note = fmt.Sprintf("%s must be a member of an 802.3ad bond; make it persistent in the host's network configuration", ep.Port)
+		case netmodel.Junos:
+			f.Commands = []string{"configure", fmt.Sprintf("set interfaces %s ether-options 802.3ad AE", ep.Port), "set interfaces AE aggregated-ether-options lacp active", "commit"}
+			f.Note = "AE is the aggregated interface of the other members"
+		default:
+			f.Commands = []string{fmt.Sprintf("enable LACP (active) on %s", ep.Port)}
+			f.Note = "the configuration syntax for " + platformName(pd.Platform) + " is not known to nettui"
+		}
+		dup := false
+		for _, o := range out {
+			dup = dup || (o.Device == f.Device && slices.Equal(o.Commands, f.Commands))
+		}
+		if !dup {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nettui/nettui/internal/netmodel"
@@ -196,9 +197,51 @@ func stpPort(d *netmodel.Device, port string) []*netmodel.STPPort {
 	return out
 }
 
+// channelOf returns the port-channel/bond a port is a member of (from the
+// port's channel-group or a LAG of the device), or "".
+func channelOfPort(d *netmodel.Device, port string) string {
+	if sp := d.SwitchPorts[port]; sp != nil && sp.ChannelGroup != "" {
+		return sp.ChannelGroup
+	}
+	for _, lag := range d.LAGs {
+		for _, m := range lag.Members {
+			if m.Port == port {
+				return lag.Name
+			}
+		}
+	}
+	return ""
+}
+
 func checkSTPHostPortNotEdge(c *Context) []netmodel.Finding {
-	var out []netmodel.Finding
+	type facing struct {
+		sw    *netmodel.Device
+		port  string // the port spanning tree runs on: the channel for members
+		hosts []string
+		links []*netmodel.Link
+	}
+	var order []*facing
+	byKey := map[string]*facing{}
 	c.hostFacing(func(sw *netmodel.Device, port, host string, lk *netmodel.Link) {
+		at := port
+		if ch := channelOfPort(sw, port); ch != "" {
+			at = ch
+		}
+		k := sw.Name + "|" + at
+		f := byKey[k]
+		if f == nil {
+			f = &facing{sw: sw, port: at}
+			byKey[k] = f
+			order = append(order, f)
+		}
+		if !slices.Contains(f.hosts, host) {
+			f.hosts = append(f.hosts, host)
+		}
+		f.links = append(f.links, lk)
+	})
+	var out []netmodel.Finding
+	for _, f := range order {
+		sw, port := f.sw, f.port
 		sp := sw.SwitchPorts[port]
 		stp := stpPort(sw, port)
 		edge, guard, known := false, false, false
@@ -210,7 +253,7 @@ func checkSTPHostPortNotEdge(c *Context) []netmodel.Finding {
 			edge, guard, known = edge || p.Edge, guard || p.BPDUGuard, true
 		}
 		if !known || (edge && guard) {
-			return
+			continue
 		}
 		var missing []string
 		if !edge {
@@ -219,9 +262,12 @@ func checkSTPHostPortNotEdge(c *Context) []netmodel.Finding {
 		if !guard {
 			missing = append(missing, "no BPDU guard")
 		}
+		host := joinAnd(f.hosts)
 		l := &evList{c: c}
-		for _, s := range lk.Seen {
-			l.addFocus(s.Device, s.Src, fmt.Sprintf("%s %s faces %s", sw.Name, netmodel.ShortIfName(port), host), neighborKeys...)
+		for _, lk := range f.links {
+			for _, s := range lk.Seen {
+				l.addFocus(s.Device, s.Src, fmt.Sprintf("%s faces %s", sw.Name, host), neighborKeys...)
+			}
 		}
 		if sp != nil {
 			l.add(sw.Name, sp.ModeSrc, "")
@@ -241,7 +287,7 @@ func checkSTPHostPortNotEdge(c *Context) []netmodel.Finding {
 			Subject:  sw.Name + " " + netmodel.ShortIfName(port),
 			Why:      fmt.Sprintf("%s is an ESXi host: a vSwitch runs no spanning tree and never loops, so its switch ports should go to forwarding at once (edge/PortFast) and shut if a BPDU ever arrives (BPDU guard). Without edge, every link flap of the host waits 30 s (STP) in listening/learning and sends a topology change that flushes MAC tables network-wide; without BPDU guard, a VM bridging two vNICs can take part in the tree.", host),
 			Evidence: l.out, Fix: []netmodel.Fix{ifFix(sw, port, cmds...)}})
-	})
+	}
 	return out
 }
 

@@ -15,6 +15,9 @@ type Uplink struct {
 	Link   *netmodel.Link
 	Switch *netmodel.Device
 	Port   *netmodel.SwitchPort
+	// Channel is the port-channel/bond the switch port is a member of, whose
+	// configuration Port is ("" for a plain port).
+	Channel string
 	// Problem says why the switch port's configuration is not known; ""
 	// when it is. Collect says what to collect to know it.
 	Problem string
@@ -68,7 +71,11 @@ func (c *Context) follow(host *netmodel.Device, vs *netmodel.VSwitch, nic string
 		u.Collect = fmt.Sprintf("`show interfaces trunk` and `show interfaces switchport` from %s", u.Switch.Name)
 		return u
 	}
-	u.Port = u.Switch.SwitchPorts[peer.Port]
+	name, sp := vlanPort(u.Switch, peer.Port)
+	u.Port = sp
+	if name != peer.Port {
+		u.Channel = name
+	}
 	switch {
 	case u.Port == nil || u.Port.Mode == netmodel.ModeUnknown:
 		u.Problem = fmt.Sprintf("no switchport data for %s on %s", netmodel.ShortIfName(peer.Port), u.Switch.Name)
@@ -78,6 +85,15 @@ func (c *Context) follow(host *netmodel.Device, vs *netmodel.VSwitch, nic string
 		u.Collect = fmt.Sprintf("`show interfaces trunk` from %s", u.Switch.Name)
 	}
 	return u
+}
+
+// ConfigPort is the switch interface that holds the uplink's VLAN
+// configuration: its channel, or the port itself.
+func (u *Uplink) ConfigPort() string {
+	if u.Channel != "" {
+		return u.Channel
+	}
+	return u.Peer.Port
 }
 
 // carries reports whether the uplink's port passes frames tagged with vlan.

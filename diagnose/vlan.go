@@ -182,7 +182,7 @@ func uplinkNames(us []*Uplink, role func(string) string) []string {
 func addVLANFixes(us []*Uplink, vlan int) []netmodel.Fix {
 	var out []netmodel.Fix
 	for _, u := range us {
-		out = append(out, trunkAddFix(u.Switch, u.Peer.Port, netmodel.VLANs(vlan)))
+		out = append(out, trunkAddFix(u.Switch, u.ConfigPort(), netmodel.VLANs(vlan)))
 	}
 	return out
 }
@@ -244,11 +244,11 @@ func checkPartial(c *Context) []netmodel.Finding {
 		l := v.baseEvidence(c)
 		for _, u := range v.lacking {
 			u.linkEvidence(l)
-			u.portEvidence(l, fmt.Sprintf("%s %s: VLAN %d not allowed", u.Switch.Name, netmodel.ShortIfName(u.Peer.Port), v.pg.VLAN))
+			u.portEvidence(l, fmt.Sprintf("%s %s: VLAN %d not allowed", u.Switch.Name, netmodel.ShortIfName(u.ConfigPort()), v.pg.VLAN))
 		}
 		for _, u := range v.carrying {
 			u.linkEvidence(l)
-			u.portEvidence(l, fmt.Sprintf("%s %s: VLAN %d allowed", u.Switch.Name, netmodel.ShortIfName(u.Peer.Port), v.pg.VLAN))
+			u.portEvidence(l, fmt.Sprintf("%s %s: VLAN %d allowed", u.Switch.Name, netmodel.ShortIfName(u.ConfigPort()), v.pg.VLAN))
 		}
 		title := fmt.Sprintf("VLAN %d missing on %d of %d uplinks: ", v.pg.VLAN, len(v.lacking), len(v.lacking)+len(v.carrying)+len(v.access)+len(v.unknown))
 		if now {
@@ -278,7 +278,7 @@ func checkMissingAll(c *Context) []netmodel.Finding {
 		l := v.baseEvidence(c)
 		for _, u := range v.lacking {
 			u.linkEvidence(l)
-			u.portEvidence(l, fmt.Sprintf("%s %s: VLAN %d not allowed", u.Switch.Name, netmodel.ShortIfName(u.Peer.Port), v.pg.VLAN))
+			u.portEvidence(l, fmt.Sprintf("%s %s: VLAN %d not allowed", u.Switch.Name, netmodel.ShortIfName(u.ConfigPort()), v.pg.VLAN))
 		}
 		why := fmt.Sprintf("Port group %s tags VLAN %d (VST) but none of its uplinks' switch ports allows VLAN %d (%s): its VMs and VMkernel ports have no connectivity on any uplink.",
 			v.pg.Name, v.pg.VLAN, v.pg.VLAN, joinAnd(uplinkNames(v.lacking, v.role)))
@@ -343,7 +343,7 @@ func checkAccessTagged(c *Context) []netmodel.Finding {
 		}
 		for _, u := range portList {
 			u.linkEvidence(l)
-			u.portEvidence(l, fmt.Sprintf("%s %s is an access port (VLAN %d)", u.Switch.Name, netmodel.ShortIfName(u.Peer.Port), u.Port.AccessVLAN))
+			u.portEvidence(l, fmt.Sprintf("%s %s is an access port (VLAN %d)", u.Switch.Name, netmodel.ShortIfName(u.ConfigPort()), u.Port.AccessVLAN))
 			descr = append(descr, fmt.Sprintf("%s (%s, access VLAN %d)", u.Name(), u.Port.Mode, u.Port.AccessVLAN))
 			allowed := tagged
 			lines := []string{}
@@ -352,7 +352,7 @@ func checkAccessTagged(c *Context) []netmodel.Finding {
 				lines = append(lines, fmt.Sprintf("switchport trunk native vlan %d", u.Port.AccessVLAN))
 			}
 			lines = append(lines, "switchport trunk allowed vlan "+allowed.String(), "switchport mode trunk")
-			fixes = append(fixes, ifFix(u.Switch, u.Peer.Port, lines...))
+			fixes = append(fixes, ifFix(u.Switch, u.ConfigPort(), lines...))
 		}
 		verb := "tags its"
 		if len(pgs) > 1 {
@@ -425,103 +425,135 @@ func checkInconsistent(c *Context) []netmodel.Finding {
 			if len(known) < 2 || estMismatch[vs] {
 				continue
 			}
-			sigs := make([]portSig, len(known))
-			var union, inter netmodel.VLANSet
-			inter = netmodel.AllVLANs()
-			modes, natives, accesses := map[string]bool{}, map[int]bool{}, map[int]bool{}
-			trunks := 0
-			for i, u := range known {
-				sigs[i] = sigOf(u.Port)
-				modes[sigs[i].mode] = true
-				if sigs[i].mode == netmodel.ModeTrunk {
-					trunks++
-					union = union.Union(sigs[i].allowed)
-					inter = inter.Intersect(sigs[i].allowed)
-					natives[sigs[i].native] = true
-				} else {
-					accesses[sigs[i].access] = true
+			for _, known := range uplinkGroups(vs, known) {
+				if len(known) < 2 {
+					continue
 				}
-			}
-			if trunks == 0 {
-				inter = netmodel.VLANSet{}
-			}
-			diffVLANs := union.Minus(inter)
-			otherDiff := len(modes) > 1 || len(natives) > 1 || len(accesses) > 1
-			if !otherDiff && (diffVLANs.IsEmpty() || diffVLANs.Minus(flagged[vs]).IsEmpty()) {
-				continue
-			}
-			l := &evList{c: c}
-			var lines []string
-			for i, u := range known {
-				u.linkEvidence(l)
-				u.portEvidence(l, fmt.Sprintf("%s: %s", u.Name(), sigs[i]))
-				lines = append(lines, fmt.Sprintf("%s: %s", u.Name(), sigs[i]))
-			}
-			// Reference: the most common signature, ties to the first uplink.
-			ref := 0
-			best := 0
-			for i := range sigs {
-				n := 0
-				for j := range sigs {
-					if sigs[j].mode == sigs[i].mode && sigs[j].native == sigs[i].native && sigs[j].access == sigs[i].access {
-						n++
-					}
-				}
-				if n > best {
-					ref, best = i, n
-				}
-			}
-			var fixes []netmodel.Fix
-			var diffs []string
-			if len(modes) > 1 {
-				diffs = append(diffs, "mode")
-			}
-			if len(natives) > 1 {
-				diffs = append(diffs, "native VLAN")
-			}
-			if len(accesses) > 1 {
-				diffs = append(diffs, "access VLAN")
-			}
-			if !diffVLANs.Minus(flagged[vs]).IsEmpty() {
-				diffs = append(diffs, "allowed VLANs ("+diffVLANs.String()+" on some only)")
-			}
-			for i, u := range known {
-				var cmds []string
-				if sigs[ref].mode == netmodel.ModeTrunk {
-					if sigs[i].mode != netmodel.ModeTrunk {
-						cmds = append(cmds, "switchport mode trunk", fmt.Sprintf("switchport trunk native vlan %d", sigs[ref].native), "switchport trunk allowed vlan "+union.String())
+				sigs := make([]portSig, len(known))
+				var union, inter netmodel.VLANSet
+				inter = netmodel.AllVLANs()
+				modes, natives, accesses := map[string]bool{}, map[int]bool{}, map[int]bool{}
+				trunks := 0
+				for i, u := range known {
+					sigs[i] = sigOf(u.Port)
+					modes[sigs[i].mode] = true
+					if sigs[i].mode == netmodel.ModeTrunk {
+						trunks++
+						union = union.Union(sigs[i].allowed)
+						inter = inter.Intersect(sigs[i].allowed)
+						natives[sigs[i].native] = true
 					} else {
-						if sigs[i].native != sigs[ref].native {
-							cmds = append(cmds, fmt.Sprintf("switchport trunk native vlan %d", sigs[ref].native))
-						}
-						if missing := union.Minus(sigs[i].allowed); !missing.IsEmpty() {
-							cmds = append(cmds, "switchport trunk allowed vlan add "+missing.String())
+						accesses[sigs[i].access] = true
+					}
+				}
+				if trunks == 0 {
+					inter = netmodel.VLANSet{}
+				}
+				diffVLANs := union.Minus(inter)
+				otherDiff := len(modes) > 1 || len(natives) > 1 || len(accesses) > 1
+				if !otherDiff && (diffVLANs.IsEmpty() || diffVLANs.Minus(flagged[vs]).IsEmpty()) {
+					continue
+				}
+				l := &evList{c: c}
+				var lines []string
+				for i, u := range known {
+					u.linkEvidence(l)
+					u.portEvidence(l, fmt.Sprintf("%s: %s", u.Name(), sigs[i]))
+					lines = append(lines, fmt.Sprintf("%s: %s", u.Name(), sigs[i]))
+				}
+				// Reference: the most common signature, ties to the first uplink.
+				ref := 0
+				best := 0
+				for i := range sigs {
+					n := 0
+					for j := range sigs {
+						if sigs[j].mode == sigs[i].mode && sigs[j].native == sigs[i].native && sigs[j].access == sigs[i].access {
+							n++
 						}
 					}
-				} else if sigs[i] != sigs[ref] {
-					cmds = append(cmds, "switchport mode access", fmt.Sprintf("switchport access vlan %d", sigs[ref].access))
+					if n > best {
+						ref, best = i, n
+					}
 				}
-				if len(cmds) > 0 {
-					fx := ifFix(u.Switch, u.Peer.Port, cmds...)
-					fx.Note = fmt.Sprintf("aligns %s with %s; check that this is the intended setting", netmodel.ShortIfName(u.Peer.Port), known[ref].Name())
-					fixes = append(fixes, fx)
+				var fixes []netmodel.Fix
+				var diffs []string
+				if len(modes) > 1 {
+					diffs = append(diffs, "mode")
 				}
+				if len(natives) > 1 {
+					diffs = append(diffs, "native VLAN")
+				}
+				if len(accesses) > 1 {
+					diffs = append(diffs, "access VLAN")
+				}
+				if !diffVLANs.Minus(flagged[vs]).IsEmpty() {
+					diffs = append(diffs, "allowed VLANs ("+diffVLANs.String()+" on some only)")
+				}
+				for i, u := range known {
+					var cmds []string
+					if sigs[ref].mode == netmodel.ModeTrunk {
+						if sigs[i].mode != netmodel.ModeTrunk {
+							cmds = append(cmds, "switchport mode trunk", fmt.Sprintf("switchport trunk native vlan %d", sigs[ref].native), "switchport trunk allowed vlan "+union.String())
+						} else {
+							if sigs[i].native != sigs[ref].native {
+								cmds = append(cmds, fmt.Sprintf("switchport trunk native vlan %d", sigs[ref].native))
+							}
+							if missing := union.Minus(sigs[i].allowed); !missing.IsEmpty() {
+								cmds = append(cmds, "switchport trunk allowed vlan add "+missing.String())
+							}
+						}
+					} else if sigs[i] != sigs[ref] {
+						cmds = append(cmds, "switchport mode access", fmt.Sprintf("switchport access vlan %d", sigs[ref].access))
+					}
+					if len(cmds) > 0 {
+						fx := ifFix(u.Switch, u.ConfigPort(), cmds...)
+						fx.Note = fmt.Sprintf("aligns %s with %s; check that this is the intended setting", netmodel.ShortIfName(u.ConfigPort()), known[ref].Name())
+						fixes = append(fixes, fx)
+					}
+				}
+				kind := "vSwitch"
+				if vs.Kind == netmodel.DistributedVSwitch {
+					kind = "distributed switch"
+				}
+				why := fmt.Sprintf("Every uplink of a %s must have identical switch-port config, because any port group's traffic can move to any uplink (load balancing or failover). The switch ports of %s/%s differ in %s:\n  %s\nEven if today's port groups happen to work, the next port group, VLAN change or failover will fail on some uplinks only.",
+					kind, h.Name, vs.Name, joinAnd(diffs), strings.Join(lines, "\n  "))
+				if len(natives) > 1 {
+					why += " A differing native VLAN puts untagged frames (VLAN 0 port groups, some management traffic) in different VLANs depending on the uplink."
+				}
+				out = append(out, netmodel.Finding{
+					ID: VLANUplinkInconsistent, Severity: netmodel.SevWarning,
+					Title:   "uplink switch ports differ in " + joinAnd(diffs),
+					Subject: fmt.Sprintf("%s/%s", h.Name, vs.Name), Why: why, Evidence: l.out, Fix: fixes,
+				})
 			}
-			kind := "vSwitch"
-			if vs.Kind == netmodel.DistributedVSwitch {
-				kind = "distributed switch"
-			}
-			why := fmt.Sprintf("Every uplink of a %s must have identical switch-port config, because any port group's traffic can move to any uplink (load balancing or failover). The switch ports of %s/%s differ in %s:\n  %s\nEven if today's port groups happen to work, the next port group, VLAN change or failover will fail on some uplinks only.",
-				kind, h.Name, vs.Name, joinAnd(diffs), strings.Join(lines, "\n  "))
-			if len(natives) > 1 {
-				why += " A differing native VLAN puts untagged frames (VLAN 0 port groups, some management traffic) in different VLANs depending on the uplink."
-			}
-			out = append(out, netmodel.Finding{
-				ID: VLANUplinkInconsistent, Severity: netmodel.SevWarning,
-				Title:   "uplink switch ports differ in " + joinAnd(diffs),
-				Subject: fmt.Sprintf("%s/%s", h.Name, vs.Name), Why: why, Evidence: l.out, Fix: fixes,
-			})
 		}
+	}
+	return out
+}
+
+// uplinkGroups splits the uplinks of a distributed switch whose uplinks are
+// all in switch-side channels by channel: each LAG of a vDS is an uplink of
+// its own to the port groups that use it, so two LAGs may carry different
+// VLANs. Otherwise every uplink is in one group.
+func uplinkGroups(vs *netmodel.VSwitch, known []*Uplink) [][]*Uplink {
+	if vs.Kind != netmodel.DistributedVSwitch {
+		return [][]*Uplink{known}
+	}
+	var order []string
+	by := map[string][]*Uplink{}
+	for _, u := range known {
+		if u.Channel == "" {
+			return [][]*Uplink{known}
+		}
+		k := u.Switch.Name + "|" + u.Channel
+		if _, ok := by[k]; !ok {
+			order = append(order, k)
+		}
+		by[k] = append(by[k], u)
+	}
+	out := make([][]*Uplink, 0, len(order))
+	for _, k := range order {
+		out = append(out, by[k])
 	}
 	return out
 }
@@ -709,7 +741,7 @@ func checkESTAccessMismatch(c *Context) []netmodel.Finding {
 		var fixes []netmodel.Fix
 		for _, u := range m.ups {
 			if u.Port.AccessVLAN != ref {
-				fx := ifFix(u.Switch, u.Peer.Port, fmt.Sprintf("switchport access vlan %d", ref))
+				fx := ifFix(u.Switch, u.ConfigPort(), fmt.Sprintf("switchport access vlan %d", ref))
 				fx.Note = fmt.Sprintf("VLAN %d is the one most uplinks use; check that it is the intended one", ref)
 				fixes = append(fixes, fx)
 			}
