@@ -52,7 +52,7 @@ func TestDemoDashboard(t *testing.T) { demoGolden(t, 120, 40) }
 // TestDemoDashboardPartial moves to the VM-Prod finding: its evidence cites
 // the trunk line that lacks VLAN 120.
 func TestDemoDashboardPartial(t *testing.T) {
-	demoGolden(t, 120, 40, runes("j"), runes("j"), runes("j"), runes("j"))
+	demoGolden(t, 120, 40, runes("j"), runes("j"), runes("j"), runes("j"), runes("j"), runes("j"))
 }
 
 // TestDemoTooSmall is the one-line message below the minimum size.

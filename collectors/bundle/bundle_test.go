@@ -45,7 +45,7 @@ func TestLoadDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Site != "dc1-demo" || len(s.Devices) != 8 {
+	if s.Site != "dc1-demo" || len(s.Devices) != 13 {
 		t.Fatalf("site %q with %d devices", s.Site, len(s.Devices))
 	}
 	for _, d := range s.Devices {
