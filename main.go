@@ -110,7 +110,7 @@ Without a command it opens the dashboard on the embedded demo site.`,
 		},
 	}
 	root.PersistentFlags().StringVar(&g.logFile, "log", "", "log file (default: $XDG_STATE_HOME/nettui/nettui.log)")
-	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g))
+	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g), newCollectCmd(g), newInventoryCmd(g))
 	return root
 }
 
