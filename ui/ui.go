@@ -20,6 +20,16 @@
 // clears. The mouse wheel scrolls the pane under the pointer; a click
 // focuses a pane and selects the row under it.
 //
+// With a Collector (Options.Collector) the dashboard collects the site
+// itself: a second header line shows the progress (devices done, failed,
+// a bar and the elapsed time), then what the last collection did; each
+// device shows where its collection is; findings appear as devices finish.
+// Selecting a failed device shows why it failed; a shows the fingerprint of
+// an unknown host key again and, on y, writes it to known_hosts and
+// collects the device again. r collects every device again, marking the
+// findings that are new and, after the others, those resolved. Password and
+// passphrase prompts (Options.Prompts) open a dialog over the dashboard.
+//
 // The layout needs at least MinWidth×MinHeight (60×15) cells; below that
 // the whole screen is one line saying so.
 package ui
@@ -30,6 +40,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -73,6 +84,13 @@ type Options struct {
 	// Logger receives the UI's diagnostics; the UI never writes to stdout or
 	// stderr itself. Nil discards.
 	Logger *slog.Logger
+	// Collector, when set, collects the site live: Snapshot then holds the
+	// inventory's devices (names, platforms, Status "queued") and Findings
+	// is empty. Nil shows a static bundle.
+	Collector Collector
+	// Prompts brings the collector's questions (passwords, passphrases,
+	// keyboard-interactive) to the user. Nil: none.
+	Prompts <-chan PromptRequest
 }
 
 type rect struct{ x, y, w, h int }
@@ -86,7 +104,22 @@ type Model struct {
 	t      *theme.Theme
 	keys   keys.Global
 	help   help.Model
-	counts [4]int // findings by severity
+	counts [4]int // findings by severity, resolved ones aside
+	now    func() time.Time
+
+	snap *netmodel.Snapshot
+	list []netmodel.Finding // the findings shown
+
+	// Live collection (with a Collector) and dialogs.
+	sess         *session
+	live         liveState
+	liveBindings keys.Live
+	dialogKeys   keys.Dialog
+	devDetail    bool    // the detail area shows the failed device selected
+	first        tea.Cmd // the collection started by Init
+	prompts      []PromptRequest
+	answer       pane.Input
+	confirm      string // device whose host key is being confirmed
 
 	devices  devices.Model
 	findings findings.Model
@@ -102,7 +135,12 @@ type Model struct {
 }
 
 // New builds the dashboard. Nothing is drawn until the first WindowSizeMsg.
-func New(opts Options) Model {
+// With a Collector, the collection starts with the program (Init).
+func New(opts Options) Model { return newModel(context.Background(), opts, time.Now) }
+
+// newModel builds the dashboard; collections run under ctx and are timed
+// with now.
+func newModel(ctx context.Context, opts Options, now func() time.Time) Model {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -117,20 +155,30 @@ func New(opts Options) Model {
 	h.Styles.ShortDesc, h.Styles.FullDesc = t.HelpDesc, t.HelpDesc
 	h.Styles.ShortSeparator, h.Styles.FullSeparator = t.HelpSep, t.HelpSep
 	m := Model{
-		opts:     opts,
-		log:      log,
-		t:        t,
-		keys:     keys.DefaultGlobal(),
-		help:     h,
-		devices:  devices.New(snap, opts.Findings),
-		findings: findings.New(opts.Findings),
-		evidence: evidence.New(snap),
-		raw:      raw.New(snap),
+		opts:         opts,
+		log:          log,
+		t:            t,
+		keys:         keys.DefaultGlobal(),
+		help:         h,
+		now:          now,
+		snap:         snap,
+		list:         opts.Findings,
+		sess:         newSession(ctx),
+		liveBindings: keys.DefaultLive(),
+		dialogKeys:   keys.DefaultDialog(),
+		devices:      devices.New(snap, opts.Findings),
+		findings:     findings.New(opts.Findings),
+		evidence:     evidence.New(snap),
+		raw:          raw.New(snap),
 	}
 	for i := range opts.Findings {
-		if s := opts.Findings[i].Severity; s >= 0 && int(s) < len(m.counts) {
+		if s := opts.Findings[i].Severity; s >= 0 && int(s) < len(m.counts) && opts.Findings[i].Status != "resolved" {
 			m.counts[s]++
 		}
+	}
+	if opts.Collector != nil {
+		m.live.raw = opts.Findings
+		m.first = m.startRun(nil)
 	}
 	m.setFocus(pane.Findings)
 	m.sync()
@@ -138,23 +186,30 @@ func New(opts Options) Model {
 }
 
 // Run shows the dashboard full-screen until the user quits or ctx ends
-// (then it returns ctx's error).
+// (then it returns ctx's error). A live collection is cancelled on the way
+// out.
 func Run(ctx context.Context, opts Options) error {
 	// Ask the terminal for its background before Bubble Tea owns the input,
 	// so adaptive colours do not query it mid-session.
 	lipgloss.HasDarkBackground()
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
+	m := newModel(ctx, opts, time.Now)
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	_, err := p.Run()
+	m.sess.stop(stopWait)
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
 		return ctx.Err()
 	}
 	return err
 }
 
-// Init implements tea.Model. (No tea.SetWindowTitle: in bubbletea v1.3.10
-// it writes to the terminal from the event loop while the renderer may be
-// flushing, which the race detector reports.)
-func (m Model) Init() tea.Cmd { return nil }
+// Init implements tea.Model. With a Collector it starts the collection New
+// prepared; with Prompts it starts listening for them. (No
+// tea.SetWindowTitle: in bubbletea v1.3.10 it writes to the terminal from
+// the event loop while the renderer may be flushing, which the race
+// detector reports.)
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.first, m.listenPrompts())
+}
 
 // Focus returns the focused pane.
 func (m Model) Focus() pane.ID { return m.focus }
@@ -174,7 +229,10 @@ func (m Model) Evidence() evidence.Model { return m.evidence }
 // Raw returns the raw viewer.
 func (m Model) Raw() raw.Model { return m.raw }
 
-// Update implements tea.Model. It does no I/O.
+// Update implements tea.Model. It does no I/O: collecting, accepting a
+// host key and handing an answer over run in commands. Besides the usual
+// messages it takes a Progress (as if the running collection reported it)
+// and a PromptRequest (as if it came from Options.Prompts).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
@@ -184,9 +242,25 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		cmd = m.handleKey(msg)
 	case tea.MouseMsg:
-		cmd = m.handleMouse(msg)
+		if !m.modal() {
+			cmd = m.handleMouse(msg)
+		}
 	case pane.FocusMsg, pane.OpenRawMsg:
 		m.apply(msg)
+	case progressMsg:
+		cmd = m.onProgress(msg)
+	case Progress:
+		m.applyProgress([]Progress{msg}, msg.Site, msg.Findings, msg.Findings != nil, false)
+	case tickMsg:
+		cmd = m.onTick(msg)
+	case acceptedMsg:
+		cmd = m.onAccepted(msg)
+	case promptMsg:
+		m.queuePrompt(msg.req)
+		cmd = m.listenPrompts()
+	case PromptRequest:
+		m.queuePrompt(msg)
+	case answerMsg:
 	default:
 		var cmds [4]tea.Cmd
 		m.devices, cmds[0] = m.devices.Update(msg)
@@ -194,6 +268,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.evidence, cmds[2] = m.evidence.Update(msg)
 		m.raw, cmds[3] = m.raw.Update(msg)
 		cmd = tea.Batch(cmds[:]...)
+	}
+	if m.live.running {
+		m.live.elapsed = m.now().Sub(m.live.started)
 	}
 	m.sync()
 	m.layout()
@@ -203,16 +280,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // handleKey routes a key: text input first, then global keys, then the
 // focused pane only.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if m.modal() {
+		switch {
+		case key.Matches(msg, keys.ForceQuit):
+			return m.quit()
+		case len(m.prompts) > 0:
+			return m.promptKey(msg)
+		}
+		return m.confirmKey(msg)
+	}
 	if m.capturing() {
 		if key.Matches(msg, keys.ForceQuit) {
-			return tea.Quit
+			return m.quit()
 		}
 		return m.updateFocused(msg)
 	}
 	g := m.keys
 	switch {
 	case key.Matches(msg, g.Quit):
-		return tea.Quit
+		return m.quit()
+	case m.opts.Collector != nil && key.Matches(msg, m.liveBindings.Recollect):
+		return m.recollect()
+	case m.opts.Collector != nil && key.Matches(msg, m.liveBindings.Accept):
+		if dev, _, ok := m.hostKeyDevice(); ok {
+			m.confirm = dev
+		}
+		return nil
 	case key.Matches(msg, g.Help):
 		m.showHelp = !m.showHelp
 		return nil
@@ -247,6 +340,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return m.updateFocused(msg)
 }
 
+// quit cancels the collection, answers the prompts still open and quits.
+func (m *Model) quit() tea.Cmd {
+	if m.live.running {
+		m.log.Info("collection cancelled: quitting")
+	}
+	m.sess.cancel()
+	return tea.Batch(m.cancelPrompts(), tea.Quit)
+}
+
 func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
 	return m.updatePane(m.focus, msg)
 }
@@ -261,8 +363,12 @@ func (m *Model) updatePane(id pane.ID, msg tea.Msg) tea.Cmd {
 		m.devices, cmd = m.devices.Update(msg)
 		act = m.devices.TakeAction()
 	case pane.Findings:
+		before := m.findings.Selected()
 		m.findings, cmd = m.findings.Update(msg)
 		act = m.findings.TakeAction()
+		if after := m.findings.Selected(); after != nil && after != before {
+			m.devDetail = false // a finding chosen: show its evidence
+		}
 	case pane.Detail:
 		if m.showRaw {
 			m.raw, cmd = m.raw.Update(msg)
@@ -284,6 +390,7 @@ func (m *Model) apply(act tea.Msg) {
 	case pane.FocusMsg:
 		if a.Evidence {
 			m.showRaw = false
+			m.devDetail = false
 		}
 		m.setFocus(a.To)
 	case pane.OpenRawMsg:
@@ -358,14 +465,27 @@ func (m *Model) setFocus(id pane.ID) {
 }
 
 // sync carries selections across panes: the device selected narrows the
-// findings, and the finding selected is the one the evidence shows.
+// findings, and the finding selected is the one the evidence shows. A
+// failed device just selected takes the detail area (why it failed) until
+// a finding is chosen.
 func (m *Model) sync() {
 	if d := m.devices.Selected(); d != m.findings.Device() {
 		m.findings.SetDevice(d)
+		_, failed := m.failedSelected()
+		m.devDetail = failed
 	}
 	if f := m.findings.Selected(); f != m.evidence.Finding() {
 		m.evidence.SetFinding(f)
 	}
+}
+
+// showingFailure reports whether the detail area shows the failed device
+// selected rather than the evidence.
+func (m Model) showingFailure() (Progress, bool) {
+	if m.showRaw || !m.devDetail {
+		return Progress{}, false
+	}
+	return m.failedSelected()
 }
 
 func (m Model) tooSmall() bool { return m.w < MinWidth || m.h < MinHeight }
@@ -385,20 +505,32 @@ func (m Model) paneKeys() help.KeyMap {
 }
 
 // footerView is the short help (the focused pane's keys, then tab and v
-// when they fit, then ? and q always), or with ? the full help: the pane's
-// columns beside the global ones, or above them when too wide.
+// when they fit, then r and a with a Collector, then ? and q always), or
+// with ? the full help: the pane's columns beside the global ones, or above
+// them when too wide. A dialog shows its own keys.
 func (m Model) footerView() string {
 	h := m.help
 	g := m.keys
 	if m.showRaw {
 		g.ToggleRaw.SetHelp("v", "evidence")
 	}
+	if m.modal() {
+		return h.ShortHelpView(m.dialogHelp())
+	}
 	k := m.paneKeys()
+	gFull := g.FullHelp()
+	if lks := m.liveKeys(); len(lks) > 0 {
+		col := make([]key.Binding, len(lks))
+		for i, lk := range lks {
+			col[i] = lk.b
+		}
+		gFull = append(gFull, col)
+	}
 	if m.showHelp {
-		if v := h.FullHelpView(append(k.FullHelp(), g.FullHelp()...)); lipgloss.Width(v) <= m.w {
+		if v := h.FullHelpView(append(k.FullHelp(), gFull...)); lipgloss.Width(v) <= m.w {
 			return v
 		}
-		return lipgloss.JoinVertical(lipgloss.Left, h.FullHelpView(k.FullHelp()), h.FullHelpView(g.FullHelp()))
+		return lipgloss.JoinVertical(lipgloss.Left, h.FullHelpView(k.FullHelp()), h.FullHelpView(gFull))
 	}
 	// Display order: pane keys, tab, v, ?, q. When it does not fit, drop the
 	// least important first: the pane's later keys, then v, then the
@@ -417,6 +549,9 @@ func (m Model) footerView() string {
 	}
 	opt := g.Optional()
 	es = append(es, entry{opt[0], 0}, entry{opt[1], 5})
+	for _, lk := range m.liveKeys() {
+		es = append(es, entry{lk.b, lk.rank})
+	}
 	for _, b := range g.Essential() {
 		es = append(es, entry{b, -1})
 	}
@@ -447,7 +582,7 @@ type geometry struct {
 func (m Model) geometry() geometry {
 	var g geometry
 	g.footer = m.footerView()
-	g.bodyY = 1 // header
+	g.bodyY = m.headerHeight()
 	footH := lipgloss.Height(g.footer)
 	g.bodyH = m.h - g.bodyY - footH
 	if g.bodyH < 2*(m.t.Pane.GetVerticalFrameSize()+minInner) {
@@ -458,7 +593,7 @@ func (m Model) geometry() geometry {
 	g.leftW = pane.Clamp(m.w/5, leftMinW, leftMaxW)
 	g.rightW = m.w - g.leftW
 	fv := m.t.Pane.GetVerticalFrameSize()
-	want := len(m.opts.Findings) + fv + 1 // one line for the filter
+	want := m.findings.Total() + fv + 1 // one line for the filter
 	g.findH = pane.Clamp(want, fv+minInner, max(fv+minInner, g.bodyH*2/5))
 	g.findH = min(g.findH, g.bodyH-fv-minInner)
 	return g
@@ -496,8 +631,12 @@ func (m Model) View() string {
 	left := pane.Frame(m.frame(pane.Devices), m.t.PaneTitle.Render(m.devices.Title()), m.devices.View(), g.leftW, g.bodyH)
 	top := pane.Frame(m.frame(pane.Findings), m.t.PaneTitle.Render(m.findings.Title()), m.findings.View(), g.rightW, g.findH)
 	detail := m.evidence.View()
-	if m.showRaw {
+	switch p, failed := m.showingFailure(); {
+	case m.showRaw:
 		detail = m.raw.View()
+	case failed:
+		fw, fv := m.t.Pane.GetHorizontalFrameSize(), m.t.Pane.GetVerticalFrameSize()
+		detail = m.failureView(p, g.rightW-fw, detailH-fv)
 	}
 	bottom := pane.Frame(m.frame(pane.Detail), m.detailTitle(), detail, g.rightW, detailH)
 
@@ -506,7 +645,11 @@ func (m Model) View() string {
 	if g.footer != "" {
 		blocks = append(blocks, pane.Fit(g.footer, m.w, lipgloss.Height(g.footer)))
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, blocks...)
+	v := lipgloss.JoinVertical(lipgloss.Left, blocks...)
+	if m.modal() {
+		v = overlay(v, m.dialogView(), m.w, m.h)
+	}
+	return v
 }
 
 func (m Model) frame(id pane.ID) lipgloss.Style {
@@ -518,6 +661,9 @@ func (m Model) frame(id pane.ID) lipgloss.Style {
 
 func (m Model) detailTitle() string {
 	ev, rw := m.t.TabOff.Render("Evidence"), m.t.TabOff.Render("Raw")
+	if p, ok := m.showingFailure(); ok {
+		return m.t.TabOn.Render("[Device]") + " " + ev + " " + rw + m.t.Muted.Render(" · "+pane.Clean(p.Device)+" failed")
+	}
 	status := m.evidence.Title()
 	if m.showRaw {
 		rw = m.t.TabOn.Render("[Raw]")
@@ -532,11 +678,14 @@ func (m Model) detailTitle() string {
 	return s
 }
 
-func (m Model) site() string {
-	if m.opts.Snapshot != nil {
-		return m.opts.Snapshot.Site
+func (m Model) site() string { return m.snap.Site }
+
+// headerHeight is 1, or 2 with a Collector (the progress line).
+func (m Model) headerHeight() int {
+	if m.opts.Collector != nil {
+		return 2
 	}
-	return ""
+	return 1
 }
 
 // headerView is "nettui — <site> — <source>" on the left and the counts by
@@ -567,7 +716,11 @@ func (m Model) headerView() string {
 	rw := ansi.StringWidth(right)
 	left = pane.Truncate(left, max(0, m.w-rw-2))
 	gap := max(1, m.w-ansi.StringWidth(left)-rw)
-	return pane.Truncate(left+strings.Repeat(" ", gap)+right, m.w)
+	line := pane.Truncate(left+strings.Repeat(" ", gap)+right, m.w)
+	if m.opts.Collector == nil {
+		return line
+	}
+	return line + "\n" + pane.Cell(m.liveHeader(), m.w)
 }
 
 // tooSmallLine is the one line shown below the minimum size, in the

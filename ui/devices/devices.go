@@ -2,6 +2,10 @@
 // platform, collection status, findings by severity and parse errors, and at
 // the bottom the inputs that could not be used, with the reason. Its
 // selection ("all devices" or one device) filters the findings pane.
+//
+// During a live collection (SetLive) each device shows where its
+// collection is instead of its status: queued, connecting, collecting 3/16,
+// done, or failed: <kind> (marked ✗, with the error below).
 package devices
 
 import (
@@ -37,6 +41,29 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Move, k.Enter
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Bindings(), {k.Enter}} }
 
+// Live is where a device's collection is.
+type Live struct {
+	State       string // queued, connecting, collecting, done, failed
+	Done, Total int    // commands
+	Kind        string // why it failed: auth, host key, timeout, …
+	Err         string
+}
+
+// Text is the state as shown: "collecting 3/16", "failed: auth", ….
+func (l Live) Text() string {
+	switch l.State {
+	case "collecting":
+		if l.Total > 0 {
+			return fmt.Sprintf("collecting %d/%d", l.Done, l.Total)
+		}
+	case "failed":
+		if l.Kind != "" {
+			return "failed: " + l.Kind
+		}
+	}
+	return l.State
+}
+
 type item struct {
 	all       bool
 	name      string
@@ -45,6 +72,7 @@ type item struct {
 	err       string
 	counts    [4]int // by netmodel.Severity
 	parseErrs int
+	live      *Live
 }
 
 // Model is the devices pane.
@@ -58,20 +86,32 @@ type Model struct {
 	offset  int
 	w, h    int
 	focused bool
+	live    map[string]Live // nil when not collecting live
 }
 
-// New builds the pane from the snapshot and the findings (for the counts).
+// New builds the pane from the snapshot and the findings (for the counts;
+// resolved findings do not count).
 func New(snap *netmodel.Snapshot, findings []netmodel.Finding) Model {
 	m := Model{t: theme.Get(), keys: DefaultKeyMap()}
+	m.build(snap, findings)
+	return m
+}
+
+func (m *Model) build(snap *netmodel.Snapshot, findings []netmodel.Finding) {
+	m.items = m.items[:0:0]
+	m.unrec = nil
+	count := func(f *netmodel.Finding) bool {
+		return f.Severity >= 0 && int(f.Severity) < 4 && f.Status != "resolved"
+	}
 	all := item{all: true, name: "all devices"}
 	for i := range findings {
-		if s := findings[i].Severity; s >= 0 && int(s) < len(all.counts) {
-			all.counts[s]++
+		if count(&findings[i]) {
+			all.counts[findings[i].Severity]++
 		}
 	}
 	m.items = append(m.items, all)
 	if snap == nil {
-		return m
+		return
 	}
 	for _, d := range snap.Devices {
 		it := item{name: d.Name, platform: string(d.Platform), status: d.Status, err: d.Error, parseErrs: len(d.Errors)}
@@ -80,14 +120,53 @@ func New(snap *netmodel.Snapshot, findings []netmodel.Finding) Model {
 		}
 		for i := range findings {
 			f := &findings[i]
-			if s := f.Severity; s >= 0 && int(s) < len(it.counts) && pane.Concerns(f, d.Name) {
-				it.counts[s]++
+			if count(f) && pane.Concerns(f, d.Name) {
+				it.counts[f.Severity]++
 			}
+		}
+		if m.live != nil {
+			l, ok := m.live[d.Name]
+			if !ok {
+				l = Live{State: "queued"}
+			}
+			it.live = &l
 		}
 		m.items = append(m.items, it)
 	}
 	m.unrec = snap.Unrecognised
-	return m
+}
+
+// SetSite rebuilds the pane from a new snapshot and findings (a collection
+// going on), keeping the selected device selected.
+func (m *Model) SetSite(snap *netmodel.Snapshot, findings []netmodel.Finding) {
+	sel := m.Selected()
+	m.build(snap, findings)
+	m.Select(sel)
+}
+
+// SetLive shows each device's collection state instead of its status (a
+// device missing from live shows as queued); nil goes back to the status.
+func (m *Model) SetLive(live map[string]Live) {
+	m.live = live
+	for i := range m.items {
+		it := &m.items[i]
+		it.live = nil
+		if it.all || live == nil {
+			continue
+		}
+		l, ok := live[it.name]
+		if !ok {
+			l = Live{State: "queued"}
+		}
+		it.live = &l
+	}
+	m.follow()
+}
+
+// Live returns the collection state of a device, if it has one.
+func (m Model) Live(name string) (Live, bool) {
+	l, ok := m.live[name]
+	return l, ok
 }
 
 // Init implements tea.Model.
@@ -204,6 +283,9 @@ func (m Model) render() ([][2]int, int) {
 }
 
 func (m Model) itemLines(it item, selected bool) []string {
+	if it.live != nil {
+		return m.liveLines(it, selected)
+	}
 	t := m.t
 	w := max(m.w, 1)
 	var out []string
@@ -255,6 +337,82 @@ func (m Model) itemLines(it item, selected bool) []string {
 		}
 		for _, l := range wrapped {
 			out = append(out, "  "+t.Error.Render(l))
+		}
+	}
+	return out
+}
+
+// liveLines draws a device during a live collection: the name and
+// platform, then the state (and the counts once it is done), then parse
+// errors and, for a failed device, the error.
+func (m Model) liveLines(it item, selected bool) []string {
+	t := m.t
+	w := max(m.w, 1)
+	l := *it.live
+	failed := l.State == "failed"
+	var out []string
+
+	cur := theme.NoCursor
+	if selected {
+		cur = theme.Cursor
+	}
+	nameW := max(1, w-ansi.StringWidth(cur)-ansi.StringWidth(it.platform)-1)
+	name := pane.Cell(it.name, nameW)
+	switch {
+	case selected && m.focused:
+		name = t.Selected.Render(name)
+	case selected:
+		name = t.Inactive.Render(name)
+	case failed:
+		name = t.StatusFailed.Render(name)
+	default:
+		name = t.Bold.Render(name)
+	}
+	out = append(out, cur+name+" "+t.Muted.Render(it.platform))
+
+	state, style := l.Text(), t.State(l.State)
+	switch {
+	case failed:
+		state = theme.FailedMark + " " + state
+	case l.State == "done" && it.status == netmodel.StatusPartial:
+		state, style = "done, partial", t.StatusPartial
+	}
+	line := "  " + style.Render(pane.Truncate(state, w-2))
+	if l.State == "done" || failed {
+		var counts []string
+		for _, s := range theme.Severities {
+			c := fmt.Sprintf("%c%d", theme.Badge(s)[0], it.counts[s])
+			if it.counts[s] > 0 {
+				counts = append(counts, t.Severity(s).Render(c))
+			} else {
+				counts = append(counts, t.Muted.Render(c))
+			}
+		}
+		if c := strings.Join(counts, " "); ansi.StringWidth(line)+2+ansi.StringWidth(c) <= w {
+			line += "  " + c
+		}
+	}
+	out = append(out, line)
+
+	if it.parseErrs > 0 {
+		s := "parse errors"
+		if it.parseErrs == 1 {
+			s = "parse error"
+		}
+		out = append(out, "  "+t.StatusPartial.Render(pane.Truncate(fmt.Sprintf("%d %s", it.parseErrs, s), w-2)))
+	}
+	msg := it.err
+	if failed && l.Err != "" {
+		msg = l.Err
+	}
+	if msg != "" && (failed || l.State == "done") {
+		wrapped := pane.Wrap(msg, max(1, w-2))
+		if len(wrapped) > 2 {
+			wrapped = wrapped[:2]
+			wrapped[1] = pane.Truncate(wrapped[1]+theme.Ellipsis, w-2)
+		}
+		for _, x := range wrapped {
+			out = append(out, "  "+t.Error.Render(x))
 		}
 	}
 	return out

@@ -76,3 +76,55 @@ func TestFailedDeviceShowsError(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveStates(t *testing.T) {
+	t.Parallel()
+	snap, findings := uitest.Site()
+	m := New(snap, findings)
+	m.SetSize(30, 30)
+	m.Select("acc-stack1")
+	m.SetLive(map[string]Live{
+		"esx01":    {State: "done"},
+		"nx-core1": {State: "failed", Kind: "auth", Err: "ssh: unable to authenticate"},
+	})
+	m.SetSite(snap, findings) // a new site keeps the states and the selection
+	var trimmed []string
+	for _, l := range strings.Split(m.View(), "\n") {
+		trimmed = append(trimmed, strings.TrimRight(l, " "))
+	}
+	v := strings.Join(trimmed, "\n")
+	for _, want := range []string{
+		"  esx01                   esxi\n  done  C1 W0 U0 I1",
+		"▸ acc-stack1               ios\n  queued",
+		"  nx-core1                nxos\n  ✗ failed: auth  C1 W0 U1 I0\n  1 parse error\n  ssh: unable to authenticate",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if m.Selected() != "acc-stack1" {
+		t.Errorf("selected %q", m.Selected())
+	}
+	m.SetLive(nil)
+	if v := m.View(); !strings.Contains(v, "nx-core1             partial") {
+		t.Errorf("back to statuses:\n%s", v)
+	}
+}
+
+func TestLiveText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		l    Live
+		want string
+	}{
+		{Live{State: "queued"}, "queued"},
+		{Live{State: "collecting", Done: 3, Total: 16}, "collecting 3/16"},
+		{Live{State: "collecting"}, "collecting"},
+		{Live{State: "failed", Kind: "host key"}, "failed: host key"},
+		{Live{State: "failed"}, "failed"},
+	} {
+		if got := tc.l.Text(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.l, got, tc.want)
+		}
+	}
+}

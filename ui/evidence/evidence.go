@@ -105,12 +105,31 @@ func (m Model) Capturing() bool { return false }
 // Finding returns the finding shown (nil for none).
 func (m Model) Finding() *netmodel.Finding { return m.f }
 
-// SetFinding shows f (nil for none) from the top.
+// SetFinding shows f (nil for none) from the top; a new version of the
+// finding shown (same rule and subject, from a new collection) keeps the
+// scroll position and the current item.
 func (m *Model) SetFinding(f *netmodel.Finding) {
+	if f != nil && m.f != nil && f.Key() == m.f.Key() {
+		y := m.vp.YOffset
+		m.f = f
+		m.cur = pane.Clamp(m.cur, 0, max(0, len(f.Evidence)-1))
+		m.render()
+		m.vp.SetYOffset(y)
+		return
+	}
 	m.f = f
 	m.cur = 0
 	m.render()
 	m.vp.GotoTop()
+}
+
+// SetSnapshot replaces the snapshot raw lines are looked up in (a new
+// collection's), keeping the finding shown and the scroll position.
+func (m *Model) SetSnapshot(snap *netmodel.Snapshot) {
+	m.snap = snap
+	y := m.vp.YOffset
+	m.render()
+	m.vp.SetYOffset(y)
 }
 
 // Current returns the index of the current evidence item.

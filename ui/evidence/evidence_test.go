@@ -84,3 +84,25 @@ func TestItemsAndOpen(t *testing.T) {
 		t.Error("action not cleared")
 	}
 }
+
+func TestSetFindingSameKeyKeepsPlace(t *testing.T) {
+	t.Parallel()
+	m := New(uitest.Snapshot())
+	m.SetSize(90, 10)
+	m.SetFinding(&uitest.Findings()[0])
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]")})
+	y, cur := m.YOffset(), m.Current()
+	if y == 0 || cur != 1 {
+		t.Fatalf("offset %d, item %d", y, cur)
+	}
+	// The same finding from a new collection, with a new snapshot.
+	m.SetSnapshot(uitest.Snapshot())
+	m.SetFinding(&uitest.Findings()[0])
+	if m.YOffset() != y || m.Current() != cur {
+		t.Errorf("offset %d item %d, want %d %d", m.YOffset(), m.Current(), y, cur)
+	}
+	m.SetFinding(&uitest.Findings()[1])
+	if m.YOffset() != 0 || m.Current() != 0 {
+		t.Errorf("another finding: offset %d item %d", m.YOffset(), m.Current())
+	}
+}

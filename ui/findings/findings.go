@@ -78,6 +78,7 @@ type Model struct {
 	focused bool
 	idW     int
 	subjW   int
+	empty   string // shown when there are no findings at all
 }
 
 // New builds the pane over findings (already sorted by severity).
@@ -87,11 +88,23 @@ func New(findings []netmodel.Finding) Model {
 		Prompt: "/", Placeholder: "ID, subject, title, device…",
 		PromptStyle: t.Bold, PlaceholderStyle: t.Muted,
 	}
-	m := Model{t: t, keys: DefaultKeyMap(), all: findings, input: in}
+	m := Model{t: t, keys: DefaultKeyMap(), input: in, empty: "No findings."}
+	m.index(findings)
+	m.refilter()
+	return m
+}
+
+// index takes findings as the list and builds what the filter searches.
+func (m *Model) index(findings []netmodel.Finding) {
+	m.all = findings
 	m.hay = make([]string, len(findings))
+	m.idW, m.subjW = 0, 0
 	for i := range findings {
 		f := &findings[i]
 		parts := []string{f.ID, f.Subject, f.Title, f.Severity.String()}
+		if f.Status != "" {
+			parts = append(parts, f.Status)
+		}
 		for _, e := range f.Evidence {
 			parts = append(parts, e.Device)
 		}
@@ -104,8 +117,26 @@ func New(findings []netmodel.Finding) Model {
 	}
 	m.idW = min(m.idW, 24)
 	m.subjW = min(m.subjW, 40)
+}
+
+// SetFindings replaces the list (a new collection's findings), keeping the
+// filter, the device and the selected finding (by rule and subject) when it
+// is still there, else the selected row.
+func (m *Model) SetFindings(findings []netmodel.Finding) {
+	key, row := "", m.sel
+	if f := m.Selected(); f != nil {
+		key = f.Key()
+	}
+	m.index(findings)
 	m.refilter()
-	return m
+	m.sel = pane.Clamp(row, 0, max(0, len(m.visible)-1))
+	for j, v := range m.visible {
+		if m.all[v].Key() == key {
+			m.sel = j
+			break
+		}
+	}
+	m.follow()
 }
 
 // Init implements tea.Model.
@@ -153,6 +184,13 @@ func (m *Model) SetDevice(name string) {
 	m.device = name
 	m.refilter()
 }
+
+// SetEmptyText sets what the pane says when there are no findings at all
+// ("No findings." unless set).
+func (m *Model) SetEmptyText(s string) { m.empty = s }
+
+// Total is the number of findings in the list, shown or not.
+func (m Model) Total() int { return len(m.all) }
 
 // Len is the number of findings shown.
 func (m Model) Len() int { return len(m.visible) }
@@ -354,7 +392,7 @@ func (m Model) View() string {
 	}
 	switch {
 	case len(m.all) == 0:
-		lines = append(lines, t.Muted.Render("No findings."))
+		lines = append(lines, t.Muted.Render(m.empty))
 	case len(m.visible) == 0:
 		lines = append(lines, t.Muted.Render("No findings match."))
 	}
@@ -366,22 +404,49 @@ func (m Model) View() string {
 		if j == m.sel {
 			cur = theme.Cursor
 		}
-		title := f.Title
-		if f.Status != "" && f.Status != "open" {
-			title = "[" + f.Status + "] " + title
+		mark, markStyle := "", t.Bold
+		switch f.Status {
+		case "", "open":
+		case "new":
+			mark, markStyle = theme.New, t.New
+		case "resolved":
+			mark, markStyle = theme.Resolved, t.Resolved
+		default:
+			mark = strings.ToUpper(f.Status)
 		}
-		text := pane.Cell(f.ID, idW) + "  "
+		// The marker starts the title column, so the columns stay aligned.
+		cols := pane.Cell(f.ID, idW) + "  "
 		if subjW > 0 {
-			text += pane.Cell(f.Subject, subjW) + "  "
+			cols += pane.Cell(f.Subject, subjW) + "  "
 		}
-		text += pane.Cell(title, titleW)
+		title := pane.Cell(f.Title, titleW)
+		if mark != "" {
+			if mw := ansi.StringWidth(mark) + 1; mw <= titleW {
+				mark += " "
+				title = pane.Cell(f.Title, titleW-mw)
+			} else {
+				mark, title = pane.Cell(mark, titleW), ""
+			}
+		}
+		badge := t.Severity(f.Severity).Render(theme.Badge(f.Severity))
+		resolved := f.Status == "resolved"
+		if resolved {
+			badge = t.Resolved.Render(theme.Badge(f.Severity))
+		}
+		var text string
 		switch {
 		case j == m.sel && m.focused:
-			text = t.Selected.Render(text)
+			text = t.Selected.Render(cols + mark + title)
 		case j == m.sel:
-			text = t.Inactive.Render(text)
+			text = t.Inactive.Render(cols + mark + title)
+		case resolved:
+			text = t.Resolved.Render(cols + mark + title)
+		case mark != "":
+			text = cols + markStyle.Render(mark) + title
+		default:
+			text = cols + title
 		}
-		lines = append(lines, cur+t.Severity(f.Severity).Render(theme.Badge(f.Severity))+" "+text)
+		lines = append(lines, cur+badge+" "+text)
 	}
 	return pane.Fit(strings.Join(lines, "\n"), m.w, m.h)
 }

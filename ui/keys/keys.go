@@ -48,6 +48,39 @@ func (g Global) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{g.Next, g.Prev, g.Devices, g.Findings, g.Detail}, {g.ToggleRaw, g.Help, g.Quit}}
 }
 
+// Live are the keys of a live collection, shown only when the dashboard
+// collects itself.
+type Live struct {
+	Recollect key.Binding
+	Accept    key.Binding
+}
+
+// DefaultLive returns the live collection bindings.
+func DefaultLive() Live {
+	return Live{
+		Recollect: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-collect")),
+		Accept:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept host key")),
+	}
+}
+
+// Dialog are the keys of the dialogs drawn over the dashboard.
+type Dialog struct {
+	Yes    key.Binding
+	No     key.Binding
+	Send   key.Binding
+	Cancel key.Binding
+}
+
+// DefaultDialog returns the dialog bindings.
+func DefaultDialog() Dialog {
+	return Dialog{
+		Yes:    key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		No:     key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no")),
+		Send:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
 // ForceQuit is ctrl+c: it quits even while a text input is open.
 var ForceQuit = key.NewBinding(key.WithKeys("ctrl+c"))
 

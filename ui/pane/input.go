@@ -20,6 +20,9 @@ type Input struct {
 	Width int
 	// PromptStyle, TextStyle and PlaceholderStyle style the parts.
 	PromptStyle, TextStyle, PlaceholderStyle lipgloss.Style
+	// Mask, when set, is drawn in place of every character typed (for
+	// passwords); the text itself never reaches the view.
+	Mask rune
 
 	value   []rune
 	pos     int
@@ -44,6 +47,14 @@ func (in *Input) SetValue(s string) {
 	in.pos = len(in.value)
 }
 
+// Wipe overwrites the text in memory, then empties the input: what a
+// secret answer leaves behind once it has been sent.
+func (in *Input) Wipe() {
+	clear(in.value[:cap(in.value)])
+	in.value = in.value[:0]
+	in.pos = 0
+}
+
 // Update applies a key; it reports whether the value changed.
 func (in *Input) Update(msg tea.KeyMsg) bool {
 	old := string(in.value)
@@ -61,8 +72,7 @@ func (in *Input) Update(msg tea.KeyMsg) bool {
 				ins = append(ins, ' ')
 			}
 		}
-		in.value = append(in.value[:in.pos], append(ins, in.value[in.pos:]...)...)
-		in.pos += len(ins)
+		in.insert(ins)
 	case tea.KeyBackspace:
 		if in.pos > 0 {
 			in.value = append(in.value[:in.pos-1], in.value[in.pos:]...)
@@ -99,6 +109,22 @@ func (in *Input) Update(msg tea.KeyMsg) bool {
 	return string(in.value) != old
 }
 
+// insert puts rs at the cursor, in place when there is room; a grown value
+// leaves no copy of the text behind in the old array.
+func (in *Input) insert(rs []rune) {
+	n := len(in.value) + len(rs)
+	if n > cap(in.value) {
+		grown := make([]rune, len(in.value), max(n, 2*cap(in.value), 16))
+		copy(grown, in.value)
+		clear(in.value[:cap(in.value)])
+		in.value = grown
+	}
+	in.value = in.value[:n]
+	copy(in.value[in.pos+len(rs):], in.value[in.pos:n-len(rs)])
+	copy(in.value[in.pos:], rs)
+	in.pos += len(rs)
+}
+
 // View draws the prompt and the text, scrolled so the cursor is visible.
 func (in Input) View() string {
 	p := in.PromptStyle.Render(in.Prompt)
@@ -117,20 +143,24 @@ func (in Input) View() string {
 		start = in.pos - room
 	}
 	end := min(len(in.value), start+room)
+	value := in.value
+	if in.Mask != 0 {
+		value = []rune(strings.Repeat(string(in.Mask), len(in.value)))
+	}
 	var b strings.Builder
 	b.WriteString(p)
-	b.WriteString(in.TextStyle.Render(string(in.value[start:min(in.pos, end)])))
+	b.WriteString(in.TextStyle.Render(string(value[start:min(in.pos, end)])))
 	if in.focused {
 		if in.pos < len(in.value) {
-			b.WriteString(lipgloss.NewStyle().Reverse(true).Render(string(in.value[in.pos])))
+			b.WriteString(lipgloss.NewStyle().Reverse(true).Render(string(value[in.pos])))
 			if in.pos+1 < end {
-				b.WriteString(in.TextStyle.Render(string(in.value[in.pos+1 : end])))
+				b.WriteString(in.TextStyle.Render(string(value[in.pos+1 : end])))
 			}
 		} else {
 			b.WriteString("█")
 		}
 	} else if in.pos < end {
-		b.WriteString(in.TextStyle.Render(string(in.value[in.pos:end])))
+		b.WriteString(in.TextStyle.Render(string(value[in.pos:end])))
 	}
 	if len(in.value) == 0 && in.Placeholder != "" {
 		b.WriteString(in.PlaceholderStyle.Render(Truncate(in.Placeholder, room-1)))

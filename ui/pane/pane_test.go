@@ -116,3 +116,31 @@ func TestInput(t *testing.T) {
 		t.Errorf("ctrl+u left %q", in.Value())
 	}
 }
+
+func TestInputMaskAndWipe(t *testing.T) {
+	t.Parallel()
+	in := Input{Prompt: "> ", Width: 20, Mask: '•'}
+	in.Focus()
+	for _, r := range "hunter2" {
+		in.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	in.Update(tea.KeyMsg{Type: tea.KeyLeft})
+	in.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("X")})
+	if in.Value() != "hunterX2" {
+		t.Fatalf("value %q", in.Value())
+	}
+	v := in.View()
+	if strings.ContainsAny(v, "hunterX2") || !strings.HasPrefix(v, "> •••••••") {
+		t.Errorf("masked view %q", v)
+	}
+	backing := in.value[:cap(in.value)]
+	in.Wipe()
+	if in.Value() != "" {
+		t.Errorf("after wipe: %q", in.Value())
+	}
+	for i, r := range backing {
+		if r != 0 {
+			t.Fatalf("rune %d left in memory: %q", i, r)
+		}
+	}
+}

@@ -130,12 +130,21 @@ type Model struct {
 func New(snap *netmodel.Snapshot) Model {
 	t := theme.Get()
 	m := Model{
-		t: t, keys: DefaultKeyMap(), snap: snap, files: map[string][]*netmodel.RawFile{},
+		t: t, keys: DefaultKeyMap(),
 		picking: true,
 		input:   pane.Input{Prompt: "/", Placeholder: "search", PromptStyle: t.Bold, PlaceholderStyle: t.Muted},
 	}
+	m.index(snap)
+	return m
+}
+
+// index lists the snapshot's devices and their files.
+func (m *Model) index(snap *netmodel.Snapshot) {
+	m.snap = snap
+	m.devices = nil
+	m.files = map[string][]*netmodel.RawFile{}
 	if snap == nil {
-		return m
+		return
 	}
 	for _, d := range snap.Devices {
 		m.devices = append(m.devices, d.Name)
@@ -147,7 +156,51 @@ func New(snap *netmodel.Snapshot) Model {
 		}
 		m.files[f.Device] = append(m.files[f.Device], f)
 	}
-	return m
+}
+
+// SetSnapshot replaces the snapshot (a new collection's). The file shown
+// stays open, at the same place and with the same search, when the new
+// snapshot has it; otherwise the picker opens.
+func (m *Model) SetSnapshot(snap *netmodel.Snapshot) {
+	var dev string
+	if m.pickDev >= 0 && m.pickDev < len(m.devices) {
+		dev = m.devices[m.pickDev]
+	}
+	m.index(snap)
+	m.pickDev, m.pickIdx, m.pickOff = 0, 0, 0
+	found := false
+	for i, d := range m.devices {
+		if d == dev && !found {
+			m.pickDev, found = i, true
+		}
+	}
+	if !found {
+		m.pickFile = false
+	}
+	if m.file == nil {
+		return
+	}
+	var f *netmodel.RawFile
+	if snap != nil {
+		f = snap.File(m.file.Path)
+	}
+	if f == nil {
+		m.file, m.lines, m.lower, m.matches = nil, nil, nil, nil
+		m.picking, m.pickFile = true, found
+		return
+	}
+	off, xoff, lo, hi, cur := m.offset, m.xoff, m.markLo, m.markHi, m.cur
+	m.load(f)
+	m.xoff, m.markLo, m.markHi = xoff, lo, hi
+	m.offset = pane.Clamp(off, 0, m.maxOffset())
+	if cur < len(m.matches) {
+		m.cur = cur
+	}
+	for j, g := range m.files[f.Device] {
+		if g == f {
+			m.pickIdx = j
+		}
+	}
 }
 
 // Init implements tea.Model.

@@ -105,3 +105,24 @@ func TestOpenMarksAndPlacesCitedLines(t *testing.T) {
 		t.Error("opened a missing file")
 	}
 }
+
+func TestSetSnapshotKeepsFile(t *testing.T) {
+	t.Parallel()
+	m := open(t, "devices/acc-stack1/show-interfaces-trunk.txt")
+	m.SetQuery("10,20")
+	m.scroll(4)
+	off, matches := m.Offset(), len(m.matches)
+	m.SetSnapshot(uitest.Snapshot())
+	if f := m.File(); f == nil || f.Path != "devices/acc-stack1/show-interfaces-trunk.txt" || m.Picking() {
+		t.Fatalf("file %v, picking %v", f, m.Picking())
+	}
+	if m.Offset() != off || len(m.matches) != matches || m.query != "10,20" {
+		t.Errorf("offset %d (was %d), %d matches (were %d)", m.Offset(), off, len(m.matches), matches)
+	}
+	// A snapshot without the file: back to the picker on the same device.
+	snap, _ := uitest.Partial("esx01")
+	m.SetSnapshot(snap)
+	if m.File() != nil || !m.Picking() || !strings.Contains(m.View(), "acc-stack1") {
+		t.Errorf("file %v, picking %v:\n%s", m.File(), m.Picking(), m.View())
+	}
+}

@@ -25,6 +25,14 @@ const (
 	Current = "»"
 	// Ellipsis ends truncated text.
 	Ellipsis = "…"
+	// FailedMark starts the state of a device whose collection failed.
+	FailedMark = "✗"
+	// BarFull and BarEmpty draw a progress bar.
+	BarFull  = "█"
+	BarEmpty = "░"
+	// New and Resolved mark findings across re-collections.
+	New      = "NEW"
+	Resolved = "RESOLVED"
 )
 
 // Palette is the set of adaptive colours.
@@ -63,6 +71,16 @@ type Theme struct {
 	StatusOK      lipgloss.Style
 	StatusPartial lipgloss.Style
 	StatusFailed  lipgloss.Style
+
+	// Collection states of a device (see State) and the progress bar.
+	StateActive lipgloss.Style
+	BarFull     lipgloss.Style
+	BarEmpty    lipgloss.Style
+	// Findings that appeared or went away since the previous collection.
+	New      lipgloss.Style
+	Resolved lipgloss.Style
+	// Modal is the frame of a dialog drawn over the dashboard.
+	Modal lipgloss.Style
 
 	LineNo   lipgloss.Style
 	CitedNo  lipgloss.Style
@@ -112,6 +130,13 @@ func build() *Theme {
 		StatusOK:      s().Foreground(OK),
 		StatusPartial: s().Foreground(Warning),
 		StatusFailed:  s().Foreground(Critical).Bold(true),
+
+		StateActive: s().Foreground(Info),
+		BarFull:     s().Foreground(Accent),
+		BarEmpty:    s().Foreground(Subtle),
+		New:         s().Bold(true).Foreground(Accent),
+		Resolved:    s().Foreground(Muted).Faint(true),
+		Modal:       s().Border(lipgloss.ThickBorder()).BorderForeground(Accent),
 
 		LineNo:   s().Foreground(Muted),
 		CitedNo:  s().Foreground(Warning).Bold(true),
@@ -175,4 +200,16 @@ func (t *Theme) Status(status string) lipgloss.Style {
 		return t.StatusFailed
 	}
 	return t.Muted
+}
+
+// State styles a device's collection state: queued, connecting, collecting,
+// done or failed (ok, partial and failed also style as in Status).
+func (t *Theme) State(state string) lipgloss.Style {
+	switch state {
+	case "connecting", "collecting":
+		return t.StateActive
+	case "done":
+		return t.StatusOK
+	}
+	return t.Status(state)
 }

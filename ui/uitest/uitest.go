@@ -6,6 +6,7 @@ package uitest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -321,6 +322,65 @@ func Site() (*netmodel.Snapshot, []netmodel.Finding) {
 	return snap, findings
 }
 
+// Inventory is the test site as a live collection starts from it: the
+// devices with their platforms, all queued, nothing collected.
+func Inventory() *netmodel.Snapshot {
+	snap, _ := Site()
+	out := &netmodel.Snapshot{Site: snap.Site}
+	for _, d := range snap.Devices {
+		out.Devices = append(out.Devices, &netmodel.Device{Name: d.Name, Platform: d.Platform, Status: "queued"})
+	}
+	return out
+}
+
+// Partial is the test site as collected so far: the devices in done as in
+// Site, the others still queued (no files, no status), and the findings
+// that concern only devices in done.
+func Partial(done ...string) (*netmodel.Snapshot, []netmodel.Finding) {
+	snap, findings := Site()
+	out := &netmodel.Snapshot{Site: snap.Site}
+	for _, d := range snap.Devices {
+		if slices.Contains(done, d.Name) {
+			out.Devices = append(out.Devices, d)
+		} else {
+			out.Devices = append(out.Devices, &netmodel.Device{Name: d.Name, Platform: d.Platform, Status: "queued"})
+		}
+	}
+	for _, f := range snap.Files {
+		if slices.Contains(done, f.Device) {
+			out.Files = append(out.Files, f)
+		}
+	}
+	for _, u := range snap.Unrecognised {
+		if u.Device == "" || slices.Contains(done, u.Device) {
+			out.Unrecognised = append(out.Unrecognised, u)
+		}
+	}
+	var fs []netmodel.Finding
+	for _, f := range findings {
+		if onlyOn(&f, done) {
+			fs = append(fs, f)
+		}
+	}
+	return out, fs
+}
+
+// onlyOn reports whether every device f names is in devs.
+func onlyOn(f *netmodel.Finding, devs []string) bool {
+	for _, e := range f.Evidence {
+		if !slices.Contains(devs, e.Device) {
+			return false
+		}
+	}
+	for _, x := range f.Fix {
+		if !slices.Contains(devs, x.Device) {
+			return false
+		}
+	}
+	dev, _, _ := strings.Cut(f.Subject, "/")
+	return slices.Contains(devs, dev)
+}
+
 // Key builds the key message for a key name as key.Binding spells it
 // ("j", "tab", "shift+tab", "enter", "esc", "pgdown", "ctrl+c", ...).
 func Key(k string) tea.KeyMsg {
@@ -399,6 +459,12 @@ func Drive(m tea.Model, msgs ...tea.Msg) (tea.Model, bool) {
 		step(msg)
 	}
 	return m, quit
+}
+
+// DriveCmd runs cmd as Drive runs the commands m returns, feeding its
+// messages to m (to start what Init returns).
+func DriveCmd(m tea.Model, cmd tea.Cmd) (tea.Model, bool) {
+	return Drive(m, run(cmd)...)
 }
 
 // run executes cmd and flattens batches into their messages.
