@@ -71,7 +71,7 @@ func BenchmarkCollectSite(b *testing.B) {
 			Faults: fakedevice.Faults{Fault: fakedevice.Fault{Delay: fakedevice.Duration(perCmd)}}}
 		platforms[name] = netmodel.IOS
 	}
-	site := startLabSite(b, specs, platforms, nil, nil, "")
+	site := startLabSite(b, specs, platforms, nil, nil)
 	ideal := time.Duration(math.Ceil(float64(n)/concurrency)) * commands * perCmd
 	// The same site answering at once: what sshd and the fake devices cost
 	// on this machine's cores, which the ideal leaves out.
@@ -80,7 +80,7 @@ func BenchmarkCollectSite(b *testing.B) {
 		fast[i] = specs[i]
 		fast[i].Faults = fakedevice.Faults{}
 	}
-	floorSite := startLabSite(b, fast, platforms, nil, nil, "")
+	floorSite := startLabSite(b, fast, platforms, nil, nil)
 
 	o := site.options()
 	o.Concurrency = concurrency

@@ -81,7 +81,7 @@ func TestFaultMatrix(t *testing.T) {
 	for _, s := range specs {
 		platforms[s.Name] = netmodel.IOS
 	}
-	site := startLabSite(t, specs, platforms, nil, nil, "")
+	site := startLabSite(t, specs, platforms, nil, nil)
 	jump := sshlab.Start(t, sshlab.Options{Jump: true})
 	srv := site.srv
 	// An inventory that names commands outside the allow-list (nettui
