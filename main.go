@@ -87,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func newRootCmd(g *globalOptions) *cobra.Command {
+	live := &collectOptions{}
 	root := &cobra.Command{
 		Use:   "nettui",
 		Short: "Terminal troubleshooter for ESXi, switches and routers",
@@ -94,7 +95,9 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 IPsec state, diagnoses it and shows each finding with the evidence it rests on
 and the commands that fix it.
 
-Without a command it opens the dashboard on the embedded demo site.`,
+Without a command it opens the dashboard on the embedded demo site; with
+-i INVENTORY it collects the inventory's devices over SSH (read-only) and
+shows the findings as devices finish.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -102,6 +105,9 @@ Without a command it opens the dashboard on the embedded demo site.`,
 			return g.openLog()
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if live.inventory != "" {
+				return runLive(cmd.Context(), g, live)
+			}
 			snap, src, err := loadSite("")
 			if err != nil {
 				return err
@@ -109,6 +115,8 @@ Without a command it opens the dashboard on the embedded demo site.`,
 			return runDashboard(cmd.Context(), g, snap, src)
 		},
 	}
+	live.flags(root)
+	root.Flags().StringVarP(&live.out, "out", "o", "", "with -i: also save each collection as a bundle in this folder (DIR, then DIR-2, ...)")
 	root.PersistentFlags().StringVar(&g.logFile, "log", "", "log file (default: $XDG_STATE_HOME/nettui/nettui.log)")
 	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g), newCollectCmd(g), newInventoryCmd(g))
 	return root
