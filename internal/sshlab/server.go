@@ -93,9 +93,10 @@ type Server struct {
 	encOnce    sync.Once
 	encErr     error
 
-	cmd      *exec.Cmd
-	done     chan struct{}
-	waitErr  error
+	// procs are the sshd processes: OpenSSH listens on at most
+	// maxListenPorts ports per process, so larger sites get several, with
+	// the same keys and settings.
+	procs    []*sshdProc
 	stopOnce sync.Once
 }
 
@@ -207,8 +208,21 @@ func Start(t testing.TB, o Options) *Server {
 	return s
 }
 
-// start picks ports, writes the config and known_hosts, starts sshd and
-// waits for it.
+// maxListenPorts is OpenSSH's MAX_LISTEN_SOCKS: the ports one sshd
+// process listens on.
+const maxListenPorts = 16
+
+// sshdProc is one sshd process and the devices it serves.
+type sshdProc struct {
+	devices     []Device
+	config, log string
+	cmd         *exec.Cmd
+	done        chan struct{}
+	waitErr     error
+}
+
+// start picks ports, writes the configs and known_hosts, starts the sshd
+// processes and waits for them.
 func (s *Server) start(o Options, fakeBin string, wrapper []string) error {
 	s.ports = map[string]int{}
 	for _, d := range s.devices {
@@ -221,27 +235,35 @@ func (s *Server) start(o Options, fakeBin string, wrapper []string) error {
 	if err := s.writeKnownHosts(); err != nil {
 		return err
 	}
-	if err := os.WriteFile(s.configPath, []byte(s.config(o, fakeBin)), 0o600); err != nil {
-		return err
-	}
-	if out, err := exec.Command(SSHD, "-t", "-f", s.configPath).CombinedOutput(); err != nil {
-		return fmt.Errorf("%s -t -f %s: %v\n%s", SSHD, s.configPath, err, out)
-	}
-	// A wrapper (see passwordSetup) ends in exec "$@": sshd keeps its pid.
-	args := append(slices.Clone(wrapper), SSHD, "-D", "-f", s.configPath, "-E", s.logPath)
-	s.cmd = exec.Command(args[0], args[1:]...)
-	// Kill sshd if the test process dies without cleaning up.
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := s.cmd.Start(); err != nil {
-		return err
-	}
-	s.done = make(chan struct{})
+	s.procs = nil
 	s.stopOnce = sync.Once{}
-	cmd, done := s.cmd, s.done
-	go func() {
-		s.waitErr = cmd.Wait()
-		close(done)
-	}()
+	for i := 0; i < len(s.devices); i += maxListenPorts {
+		p := &sshdProc{devices: s.devices[i:min(i+maxListenPorts, len(s.devices))], config: s.configPath, log: s.logPath}
+		if n := i / maxListenPorts; n > 0 {
+			p.config = fmt.Sprintf("%s.%d", s.configPath, n)
+			p.log = strings.TrimSuffix(s.logPath, ".log") + fmt.Sprintf(".%d.log", n)
+		}
+		if err := os.WriteFile(p.config, []byte(s.config(o, fakeBin, p.devices, len(s.procs))), 0o600); err != nil {
+			return err
+		}
+		if out, err := exec.Command(SSHD, "-t", "-f", p.config).CombinedOutput(); err != nil {
+			return fmt.Errorf("%s -t -f %s: %v\n%s", SSHD, p.config, err, out)
+		}
+		// A wrapper (see passwordSetup) ends in exec "$@": sshd keeps its pid.
+		args := append(slices.Clone(wrapper), SSHD, "-D", "-f", p.config, "-E", p.log)
+		p.cmd = exec.Command(args[0], args[1:]...)
+		// Kill sshd if the test process dies without cleaning up.
+		p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		if err := p.cmd.Start(); err != nil {
+			return err
+		}
+		p.done = make(chan struct{})
+		go func() {
+			p.waitErr = p.cmd.Wait()
+			close(p.done)
+		}()
+		s.procs = append(s.procs, p)
+	}
 	return s.waitReady()
 }
 
@@ -254,16 +276,20 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func (s *Server) config(o Options, fakeBin string) string {
+func (s *Server) config(o Options, fakeBin string, devices []Device, n int) string {
 	var b strings.Builder
 	line := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	line("# sshd for tests: fake devices on 127.0.0.1")
 	line("ListenAddress 127.0.0.1")
-	for _, d := range s.devices {
+	for _, d := range devices {
 		line("Port %d", s.ports[d.Name])
 	}
 	line("HostKey %s", filepath.Join(s.dir, "ssh_host_ed25519_key"))
-	line("PidFile %s", filepath.Join(s.dir, "sshd.pid"))
+	if n == 0 {
+		line("PidFile %s", filepath.Join(s.dir, "sshd.pid"))
+	} else {
+		line("PidFile %s", filepath.Join(s.dir, fmt.Sprintf("sshd.%d.pid", n)))
+	}
 	line("AuthorizedKeysFile %s", filepath.Join(s.dir, "authorized_keys"))
 	line("# the test directory is under a world-writable temporary directory")
 	line("StrictModes no")
@@ -304,7 +330,7 @@ func (s *Server) config(o Options, fakeBin string) string {
 	for _, l := range o.ExtraConfig {
 		line("%s", l)
 	}
-	for _, d := range s.devices {
+	for _, d := range devices {
 		cmd := d.ForceCommand
 		if cmd == "" && !o.Jump {
 			cmd = shellQuote(fakeBin) + " -dir " + shellQuote(d.Dir)
@@ -326,24 +352,26 @@ func shellQuote(s string) string {
 // waitReady waits until every port sends the SSH banner.
 func (s *Server) waitReady() error {
 	deadline := time.Now().Add(readyTimeout)
-	for _, d := range s.devices {
-		addr := s.addr(d.Name)
-		for {
-			err := readBanner(addr, deadline)
-			if err == nil {
-				break
-			}
-			select {
-			case <-s.done:
-				return fmt.Errorf("sshd exited before answering on %s: %v", addr, s.waitErr)
-			default:
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("sshd did not answer on %s within %v: %v", addr, readyTimeout, err)
-			}
-			select {
-			case <-s.done:
-			case <-time.After(10 * time.Millisecond):
+	for _, p := range s.procs {
+		for _, d := range p.devices {
+			addr := s.addr(d.Name)
+			for {
+				err := readBanner(addr, deadline)
+				if err == nil {
+					break
+				}
+				select {
+				case <-p.done:
+					return fmt.Errorf("sshd exited before answering on %s: %v", addr, p.waitErr)
+				default:
+				}
+				if time.Now().After(deadline) {
+					return fmt.Errorf("sshd did not answer on %s within %v: %v", addr, readyTimeout, err)
+				}
+				select {
+				case <-p.done:
+				case <-time.After(10 * time.Millisecond):
+				}
 			}
 		}
 	}
@@ -559,17 +587,28 @@ func (s *Server) Dir() string { return s.dir }
 // ConfigFile returns the path of the generated sshd_config.
 func (s *Server) ConfigFile() string { return s.configPath }
 
-// Log returns the sshd log so far.
+// Log returns the sshd log so far (of every sshd process of the server).
 func (s *Server) Log() string {
-	b, err := os.ReadFile(s.logPath)
-	if err != nil {
-		return fmt.Sprintf("(no sshd log: %v)", err)
+	paths := []string{s.logPath}
+	for _, p := range s.procs {
+		if p.log != s.logPath {
+			paths = append(paths, p.log)
+		}
 	}
-	return string(b)
+	var out strings.Builder
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(&out, "(no sshd log %s: %v)\n", path, err)
+			continue
+		}
+		out.Write(b)
+	}
+	return out.String()
 }
 
-// PID returns the process id of the listening sshd.
-func (s *Server) PID() int { return s.cmd.Process.Pid }
+// PID returns the process id of the (first) listening sshd.
+func (s *Server) PID() int { return s.procs[0].cmd.Process.Pid }
 
 // Stop kills sshd and every session process under it (fake devices
 // included) now, as a host that goes down would, and waits until they are
@@ -577,31 +616,38 @@ func (s *Server) PID() int { return s.cmd.Process.Pid }
 // earlier is fine.
 func (s *Server) Stop() {
 	s.stopOnce.Do(func() {
-		if s.cmd == nil || s.cmd.Process == nil {
-			return
-		}
-		select {
-		case <-s.done:
-			return
-		default:
-		}
-		killTree(s.cmd.Process.Pid, 10*time.Second)
-		select {
-		case <-s.done:
-		case <-time.After(10 * time.Second):
-			s.t.Errorf("sshlab: sshd (pid %d) did not exit after SIGKILL", s.cmd.Process.Pid)
+		for _, p := range s.procs {
+			if p.cmd == nil || p.cmd.Process == nil {
+				continue
+			}
+			select {
+			case <-p.done:
+				continue
+			default:
+			}
+			killTree(p.cmd.Process.Pid, 10*time.Second)
+			select {
+			case <-p.done:
+			case <-time.After(10 * time.Second):
+				s.t.Errorf("sshlab: sshd (pid %d) did not exit after SIGKILL", p.cmd.Process.Pid)
+			}
 		}
 	})
 }
 
-// Running reports whether the sshd process is still running.
+// Running reports whether every sshd process is still running.
 func (s *Server) Running() bool {
-	select {
-	case <-s.done:
+	if len(s.procs) == 0 {
 		return false
-	default:
-		return true
 	}
+	for _, p := range s.procs {
+		select {
+		case <-p.done:
+			return false
+		default:
+		}
+	}
+	return true
 }
 
 // ReceivedCommands returns the commands the fake device has received so
