@@ -306,22 +306,10 @@ func checkLACPPartnerSplit(c *Context) []netmodel.Finding {
 		})
 		// The far ends, where collected: each switch's own view of its member.
 		for _, m := range all {
-			ep, _, ok := c.S.Peer(d.Name, m.Port)
-			if !ok {
-				continue
-			}
-			pd := c.S.Device(ep.Device)
-			if pd == nil {
-				continue
-			}
-			for _, pl := range pd.LAGs {
-				for _, pm := range pl.Members {
-					if pm.Port == ep.Port {
-						lagEvidence(l, pd, pl, []*netmodel.LAGMember{pm}, func(x *netmodel.LAGMember) string {
-							return fmt.Sprintf("%s %s ↔ %s %s: %s", pd.Name, netmodel.ShortIfName(x.Port), d.Name, netmodel.ShortIfName(m.Port), orStr(x.Status, "member"))
-						})
-					}
-				}
+			if pd, pl, pm := c.farMember(d, m.Port); pm != nil {
+				lagEvidence(l, pd, pl, []*netmodel.LAGMember{pm}, func(x *netmodel.LAGMember) string {
+					return fmt.Sprintf("%s %s ↔ %s %s: %s", pd.Name, netmodel.ShortIfName(x.Port), d.Name, netmodel.ShortIfName(m.Port), orStr(x.Status, "member"))
+				})
 			}
 		}
 		out = append(out, netmodel.Finding{ID: LACPPartnerSplit, Severity: netmodel.SevCritical,

@@ -11,23 +11,32 @@ import (
 // It returns nils when the far end was not collected or has no LAG there.
 func (c *Context) lagPeer(d *netmodel.Device, lag *netmodel.LAG) (*netmodel.Device, *netmodel.LAG) {
 	for _, m := range lag.Members {
-		ep, _, ok := c.S.Peer(d.Name, m.Port)
-		if !ok {
-			continue
-		}
-		pd := c.S.Device(ep.Device)
-		if pd == nil {
-			continue
-		}
-		for _, pl := range pd.LAGs {
-			for _, pm := range pl.Members {
-				if pm.Port == ep.Port {
-					return pd, pl
-				}
-			}
+		if pd, pl, _ := c.farMember(d, m.Port); pl != nil {
+			return pd, pl
 		}
 	}
 	return nil, nil
+}
+
+// farMember finds the LAG member at the far end of d's port, when the far
+// device was collected and the port there is in a LAG.
+func (c *Context) farMember(d *netmodel.Device, port string) (*netmodel.Device, *netmodel.LAG, *netmodel.LAGMember) {
+	ep, _, ok := c.S.Peer(d.Name, port)
+	if !ok {
+		return nil, nil, nil
+	}
+	pd := c.S.Device(ep.Device)
+	if pd == nil {
+		return nil, nil, nil
+	}
+	for _, pl := range pd.LAGs {
+		for _, pm := range pl.Members {
+			if pm.Port == ep.Port {
+				return pd, pl, pm
+			}
+		}
+	}
+	return pd, nil, nil
 }
 
 // linkedOnlyTo reports whether every linked member of pd's plag leads to device d.

@@ -50,10 +50,18 @@ func vlansInUse(d *netmodel.Device) netmodel.VLANSet {
 	return s
 }
 
-func checkTrunkAllowedMismatch(c *Context) []netmodel.Finding {
-	type key struct{ da, pa, db, pb string }
-	seen := map[key]bool{}
-	var out []netmodel.Finding
+// trunkEnd is one end of a switch-to-switch trunk: the device, the
+// interface that holds the VLAN configuration (the channel for a member)
+// and that configuration.
+type trunkEnd struct {
+	d    *netmodel.Device
+	name string
+	p    *netmodel.SwitchPort
+}
+
+// switchTrunks yields every link between two switches whose ends are both
+// trunks, with the configuration of each end.
+func (c *Context) switchTrunks(fn func(lk *netmodel.Link, a, b trunkEnd)) {
 	for i := range c.S.Links {
 		lk := &c.S.Links[i]
 		da, db := c.S.Device(lk.A.Device), c.S.Device(lk.B.Device)
@@ -62,16 +70,29 @@ func checkTrunkAllowedMismatch(c *Context) []netmodel.Finding {
 		}
 		na, pa := vlanPort(da, lk.A.Port)
 		nb, pb := vlanPort(db, lk.B.Port)
-		if pa == nil || pb == nil || pa.Mode != netmodel.ModeTrunk || pb.Mode != netmodel.ModeTrunk || !pa.AllowedKnown || !pb.AllowedKnown {
+		if pa == nil || pb == nil || pa.Mode != netmodel.ModeTrunk || pb.Mode != netmodel.ModeTrunk {
 			continue
+		}
+		fn(lk, trunkEnd{da, na, pa}, trunkEnd{db, nb, pb})
+	}
+}
+
+func checkTrunkAllowedMismatch(c *Context) []netmodel.Finding {
+	type key struct{ da, pa, db, pb string }
+	seen := map[key]bool{}
+	var out []netmodel.Finding
+	c.switchTrunks(func(lk *netmodel.Link, a, b trunkEnd) {
+		da, na, pa, db, nb, pb := a.d, a.name, a.p, b.d, b.name, b.p
+		if !pa.AllowedKnown || !pb.AllowedKnown {
+			return
 		}
 		onlyA, onlyB := pa.Allowed.Minus(pb.Allowed), pb.Allowed.Minus(pa.Allowed)
 		if onlyA.IsEmpty() && onlyB.IsEmpty() {
-			continue
+			return
 		}
 		k := key{da.Name, na, db.Name, nb}
 		if seen[k] {
-			continue // another member link of the same channel pair
+			return // another member link of the same channel pair
 		}
 		seen[k] = true
 		// Every physical link of this channel pair, for the evidence.
@@ -129,7 +150,7 @@ func checkTrunkAllowedMismatch(c *Context) []netmodel.Finding {
 			Subject:  fmt.Sprintf("%s %s ↔ %s %s", da.Name, netmodel.ShortIfName(na), db.Name, netmodel.ShortIfName(nb)),
 			Why:      why,
 			Evidence: l.out, Fix: fixes})
-	}
+	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Subject < out[j].Subject })
 	return out
 }

@@ -843,19 +843,10 @@ func nativeShare(dev *netmodel.Device, n int) float64 {
 
 func checkNativeMismatch(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
-	for i := range c.S.Links {
-		lk := &c.S.Links[i]
-		da, db := c.S.Device(lk.A.Device), c.S.Device(lk.B.Device)
-		if da == nil || db == nil || !isSwitch(da.Platform) || !isSwitch(db.Platform) {
-			continue
-		}
-		_, pa := vlanPort(da, lk.A.Port)
-		_, pb := vlanPort(db, lk.B.Port)
-		if pa == nil || pb == nil || pa.Mode != netmodel.ModeTrunk || pb.Mode != netmodel.ModeTrunk || pa.NativeVLAN == 0 || pb.NativeVLAN == 0 {
-			continue
-		}
-		if pa.NativeVLAN == pb.NativeVLAN {
-			continue
+	c.switchTrunks(func(lk *netmodel.Link, a, b trunkEnd) {
+		da, pa, db, pb := a.d, a.p, b.d, b.p
+		if pa.NativeVLAN == 0 || pb.NativeVLAN == 0 || pa.NativeVLAN == pb.NativeVLAN {
+			return
 		}
 		l := &evList{c: c}
 		for _, s := range lk.Seen {
@@ -878,7 +869,7 @@ func checkNativeMismatch(c *Context) []netmodel.Finding {
 			Subject: fmt.Sprintf("%s %s ↔ %s %s", da.Name, netmodel.ShortIfName(lk.A.Port), db.Name, netmodel.ShortIfName(lk.B.Port)),
 			Why:     why, Evidence: l.out, Fix: []netmodel.Fix{fx},
 		})
-	}
+	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Subject < out[j].Subject })
 	return out
 }
