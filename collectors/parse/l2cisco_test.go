@@ -35,6 +35,7 @@ func TestL2CiscoMatchCommand(t *testing.T) {
 		{netmodel.EOS, "show port-channel summary", CapEtherchannelSummary},
 		{netmodel.EOS, "show port-channel 1 all-ports", CapPortChannel},
 		{netmodel.EOS, "show port-channel", CapPortChannel},
+		{netmodel.EOS, "show lacp peer", CapLACPNeighbor},
 		{netmodel.IOS, "show etherchannel detail", ""},
 		{netmodel.IOS, "show spanning-tree summary", ""},
 	} {
