@@ -69,6 +69,8 @@ type Snapshot struct {
 	Files []*RawFile
 	// Unrecognised lists inputs that could not be used, with the reason.
 	Unrecognised []Unrecognised
+	// Captures summarise the packet captures of the bundle (or live).
+	Captures []*Capture
 
 	// Lookup indexes, rebuilt when the slices they index have grown.
 	devIdx  map[string]*Device
