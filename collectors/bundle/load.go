@@ -26,19 +26,29 @@ const maxFileSize = 256 << 20
 
 // Open loads a bundle from a folder or a .tar.gz/.tgz of one.
 func Open(p string) (*netmodel.Snapshot, error) {
+	fsys, err := OpenFS(p)
+	if err != nil {
+		return nil, err
+	}
+	return Load(fsys)
+}
+
+// OpenFS returns a bundle folder or .tar.gz/.tgz as a file system rooted at
+// the bundle (for Load, and for reading its captures).
+func OpenFS(p string) (fs.FS, error) {
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnusable, err)
 	}
 	if st.IsDir() {
-		return Load(os.DirFS(p))
+		return os.DirFS(p), nil
 	}
 	if strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".tgz") {
 		fsys, err := readTarGz(p)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnusable, p, err)
 		}
-		return Load(fsys)
+		return fsys, nil
 	}
 	return nil, fmt.Errorf("%w: %s is neither a folder nor a .tar.gz bundle", ErrUnusable, p)
 }
@@ -99,6 +109,11 @@ func Load(fsys fs.FS) (*netmodel.Snapshot, error) {
 			d.Error = dm.Error
 		}
 		snap.Declared = meta.declaredLinks()
+		// Captures are listed here; decoding them is the capture probe's
+		// job (the caller fills in what they show).
+		for _, c := range meta.Captures {
+			snap.Captures = append(snap.Captures, &netmodel.Capture{File: c.File, Device: c.Device, Interface: c.Interface})
+		}
 	}
 
 	entries, err := fs.ReadDir(fsys, devRoot)
