@@ -118,7 +118,7 @@ shows the findings as devices finish.`,
 	live.flags(root)
 	root.Flags().StringVarP(&live.out, "out", "o", "", "with -i: also save each collection as a bundle in this folder (DIR, then DIR-2, ...)")
 	root.PersistentFlags().StringVar(&g.logFile, "log", "", "log file (default: $XDG_STATE_HOME/nettui/nettui.log)")
-	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g), newCollectCmd(g), newInventoryCmd(g))
+	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g), newCollectCmd(g), newInventoryCmd(g), newCaptureCmd(g))
 	return root
 }
 
@@ -159,9 +159,19 @@ func loadSite(path string) (*netmodel.Snapshot, string, error) {
 			return nil, "", err
 		}
 		snap, err := bundle.Load(sub)
+		if err == nil {
+			decodeCaptures(sub, snap)
+		}
 		return snap, "embedded demo site", err
 	}
-	snap, err := bundle.Open(path)
+	fsys, err := bundle.OpenFS(path)
+	if err != nil {
+		return nil, path, err
+	}
+	snap, err := bundle.Load(fsys)
+	if err == nil {
+		decodeCaptures(fsys, snap)
+	}
 	return snap, path, err
 }
 

@@ -219,25 +219,41 @@ func checkCapLACPChanged(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
 	need := netmodel.LACPSync | netmodel.LACPCollecting | netmodel.LACPDistributing
 	for _, cp := range c.S.Captures {
+		// The senders of one capture are the two ends of the same link:
+		// one finding for the capture.
+		var whys, who []string
+		var ev []netmodel.Evidence
+		down := false
 		for _, l := range cp.LACP {
 			if l.Changes == 0 {
 				continue
 			}
-			from := fmt.Sprintf("actor %s, partner %s", l.FirstActor, l.FirstPartner)
-			to := fmt.Sprintf("actor %s, partner %s", l.ActorState, l.PartnerState)
-			why := fmt.Sprintf("The LACPDUs from %s changed state %d times during the capture, from %s to %s.", l.Source, l.Changes, from, to)
-			if l.ActorState.Has(need) && l.PartnerState.Has(need) {
-				why += " The member is in the bundle at the end: it flapped, so traffic on it was lost while it was out."
-			} else {
-				why += " The member is not forwarding at the end of the capture (not in sync, collecting and distributing)."
+			last := fmt.Sprintf("actor %s, partner %s", l.ActorState, l.PartnerState)
+			why := fmt.Sprintf("%s (system %s port %d) changed state %d times", l.Source, l.ActorSystem, l.ActorPort, l.Changes)
+			if l.Down > 0 {
+				why += fmt.Sprintf("; %d of its %d LACPDUs showed the member out of the bundle, the first at packet %d", l.Down, l.Count, l.FirstDown)
 			}
-			out = append(out, netmodel.Finding{ID: CapLACPChanged, Severity: netmodel.SevWarning,
-				Title:    fmt.Sprintf("LACP state from %s changed %d times on %s", l.Source, l.Changes, capWhere(cp)),
-				Subject:  capWhere(cp) + " " + l.Source,
-				Why:      why,
-				Evidence: []netmodel.Evidence{capEv(cp, l.First, l.Last, fmt.Sprintf("%d LACPDUs: first %s; last %s", l.Count, from, to), "")},
-				Fix:      []netmodel.Fix{{Device: "(both ends of the link)", Commands: []string{"show lacp counters", "show logging | include LACP|LINK"}, Note: "look for link flaps, LACPDU timeouts and a mismatched LACP rate"}}})
+			if !l.ActorState.Has(need) || !l.PartnerState.Has(need) {
+				down = true
+				why += "; not forwarding at the end (" + last + ")"
+			}
+			whys = append(whys, why)
+			who = append(who, l.Source)
+			ev = append(ev, capEv(cp, l.First, l.Last, fmt.Sprintf("%d LACPDUs from %s, %d state changes; last: %s", l.Count, l.Source, l.Changes, last), ""))
 		}
+		if len(whys) == 0 {
+			continue
+		}
+		end := " The member is back in the bundle at the end: it flapped, and traffic hashed to it was lost while it was out."
+		if down {
+			end = " The member is out of the bundle at the end of the capture."
+		}
+		out = append(out, netmodel.Finding{ID: CapLACPChanged, Severity: netmodel.SevWarning,
+			Title:    fmt.Sprintf("LACP state changed during the capture on %s", capWhere(cp)),
+			Subject:  capWhere(cp),
+			Why:      "The LACPDUs on this link changed state: " + strings.Join(whys, ". ") + "." + end + " Look for link flaps, LACPDU timeouts and a mismatched LACP rate on both ends.",
+			Evidence: ev,
+			Fix:      []netmodel.Fix{{Device: "(both ends of the link)", Commands: []string{"show lacp counters", "show logging | include LACP|LINK"}, Note: "the counters and the log say when and why the member left the bundle"}}})
 	}
 	return out
 }
@@ -280,7 +296,7 @@ func checkCapBPDUOnEdge(c *Context) []netmodel.Finding {
 			continue
 		}
 		for _, b := range cp.BPDU {
-			if own[strings.ToLower(b.BridgeMAC)] {
+			if own[strings.ToLower(b.BridgeMAC)] || zeroMAC(b.BridgeMAC) {
 				continue
 			}
 			out = append(out, netmodel.Finding{ID: CapBPDUOnEdge, Severity: netmodel.SevCritical,

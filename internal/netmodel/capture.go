@@ -51,8 +51,10 @@ type CapLACP struct {
 	First, Last                uint64 // packet numbers
 	LastAt                     time.Duration
 	// Changes counts the PDUs whose actor or partner state differed from
-	// the PDU before.
-	Changes uint64
+	// the PDU before; Down counts the PDUs showing the member out of the
+	// bundle (actor or partner not in sync, collecting and distributing),
+	// FirstDown the first of them.
+	Changes, Down, FirstDown uint64
 }
 
 // CapBPDU is the BPDUs from one sender on the interface.
