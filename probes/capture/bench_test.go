@@ -2,8 +2,10 @@ package capture
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -70,8 +72,29 @@ func BenchmarkDecodeStats1M(b *testing.B) {
 		}
 	}
 	runtime.ReadMemStats(&ms1)
-	b.ReportMetric(float64(n)*float64(b.N)/total.Seconds()/1e6, "Mpps")
+	b.StopTimer()
+	mpps := float64(n) * float64(b.N) / total.Seconds() / 1e6
+	b.ReportMetric(mpps, "Mpps")
 	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(n*b.N), "allocs/packet")
+	// The same file through tcpdump -nn -r (printing to /dev/null), in the
+	// same run, when tcpdump is installed (CI installs it).
+	if tcpdump, err := exec.LookPath("tcpdump"); err == nil {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer null.Close()
+		var stderr bytes.Buffer
+		cmd := exec.Command(tcpdump, "-nn", "-r", path)
+		cmd.Stdout, cmd.Stderr = null, &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("tcpdump: %v: %s", err, stderr.String())
+		}
+		td := time.Since(start)
+		b.ReportMetric(td.Seconds(), "tcpdump-s")
+		b.ReportMetric(td.Seconds()/(total.Seconds()/float64(b.N)), "x-faster-than-tcpdump")
+	}
 }
 
 // BenchmarkDecodeStatsInMemory measures decode + Stats.Add alone, without
