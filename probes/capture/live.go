@@ -2,9 +2,7 @@ package capture
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -37,47 +35,7 @@ var (
 func RunSource(ctx context.Context, src Source, st *Stats, fn func(*Summary)) error {
 	stop := context.AfterFunc(ctx, func() { src.Close() })
 	defer stop()
-	type dec struct {
-		link layers.LinkType
-		d    *Decoder
-	}
-	var decs []dec
-	var s Summary
-	for i := 0; ; i++ {
-		if i&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		data, ci, err := src.Next()
-		if err != nil {
-			if cerr := ctx.Err(); cerr != nil {
-				return cerr
-			}
-			if errors.Is(err, io.EOF) && !errors.As(err, new(*ReadError)) {
-				return nil
-			}
-			return err
-		}
-		iface, link := src.Interface(ci)
-		var d *Decoder
-		for _, x := range decs {
-			if x.link == link {
-				d = x.d
-			}
-		}
-		if d == nil {
-			d = NewDecoder(link)
-			decs = append(decs, dec{link, d})
-		}
-		_ = d.Decode(data, ci, iface, &s)
-		if st != nil {
-			st.Add(&s)
-		}
-		if fn != nil {
-			fn(&s)
-		}
-	}
+	return runLoop(ctx, src, st, fn)
 }
 
 // PermissionError is returned by OpenLive when the process may not open a

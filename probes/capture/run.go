@@ -14,6 +14,11 @@ import (
 // errors are counted in the Summary flags, not returned. A blocked stream
 // read returns only when the stream is closed, so close it on cancel.
 func Run(ctx context.Context, r *Reader, st *Stats, fn func(*Summary)) error {
+	return runLoop(ctx, r, st, fn)
+}
+
+// runLoop is the loop of Run and RunSource.
+func runLoop(ctx context.Context, src Source, st *Stats, fn func(*Summary)) error {
 	type dec struct {
 		link layers.LinkType
 		d    *Decoder
@@ -26,14 +31,17 @@ func Run(ctx context.Context, r *Reader, st *Stats, fn func(*Summary)) error {
 				return err
 			}
 		}
-		data, ci, err := r.Next()
+		data, ci, err := src.Next()
 		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
 			if errors.Is(err, io.EOF) && !errors.As(err, new(*ReadError)) {
 				return nil
 			}
 			return err
 		}
-		iface, link := r.Interface(ci)
+		iface, link := src.Interface(ci)
 		var d *Decoder
 		for _, x := range decs {
 			if x.link == link {
