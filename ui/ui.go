@@ -30,6 +30,12 @@
 // findings that are new and, after the others, those resolved. Password and
 // passphrase prompts (Options.Prompts) open a dialog over the dashboard.
 //
+// With Options.OpenCapture, c starts a packet capture for the selected
+// finding (or, with none selected, whatever OpenCapture picks) and shows it
+// in the detail area (see package ui/capture); esc or c in that pane stops
+// the capture and closes it, and c elsewhere replaces it with a capture for
+// the finding selected then.
+//
 // The layout needs at least MinWidth×MinHeight (60×15) cells; below that
 // the whole screen is one line saying so.
 package ui
@@ -48,6 +54,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/nettui/nettui/internal/netmodel"
+	probe "github.com/nettui/nettui/probes/capture"
+	"github.com/nettui/nettui/ui/capture"
 	"github.com/nettui/nettui/ui/devices"
 	"github.com/nettui/nettui/ui/evidence"
 	"github.com/nettui/nettui/ui/findings"
@@ -91,6 +99,12 @@ type Options struct {
 	// Prompts brings the collector's questions (passwords, passphrases,
 	// keyboard-interactive) to the user. Nil: none.
 	Prompts <-chan PromptRequest
+	// OpenCapture, when set, lets c start a packet capture for the finding
+	// selected (nil when none is): it returns what the capture is called
+	// and how to open its source (the filter and the interface derived
+	// from the finding), or why no capture can be made. Open runs in the
+	// capture's goroutine. Nil: no capture key.
+	OpenCapture func(f *netmodel.Finding) (name string, open func(ctx context.Context) (probe.Source, error), err error)
 }
 
 type rect struct{ x, y, w, h int }
@@ -120,6 +134,11 @@ type Model struct {
 	prompts      []PromptRequest
 	answer       pane.Input
 	confirm      string // device whose host key is being confirmed
+	capKeys      keys.Capture
+
+	// The capture pane, shown in the detail area while capOpen.
+	capture capture.Model
+	capOpen bool
 
 	devices  devices.Model
 	findings findings.Model
@@ -166,6 +185,7 @@ func newModel(ctx context.Context, opts Options, now func() time.Time) Model {
 		sess:         newSession(ctx),
 		liveBindings: keys.DefaultLive(),
 		dialogKeys:   keys.DefaultDialog(),
+		capKeys:      keys.DefaultCapture(),
 		devices:      devices.New(snap, opts.Findings),
 		findings:     findings.New(opts.Findings),
 		evidence:     evidence.New(snap),
@@ -229,6 +249,9 @@ func (m Model) Evidence() evidence.Model { return m.evidence }
 // Raw returns the raw viewer.
 func (m Model) Raw() raw.Model { return m.raw }
 
+// Capture returns the capture pane and whether one is open.
+func (m Model) Capture() (capture.Model, bool) { return m.capture, m.capOpen }
+
 // Update implements tea.Model. It does no I/O: collecting, accepting a
 // host key and handing an answer over run in commands. Besides the usual
 // messages it takes a Progress (as if the running collection reported it)
@@ -267,6 +290,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.findings, cmds[1] = m.findings.Update(msg)
 		m.evidence, cmds[2] = m.evidence.Update(msg)
 		m.raw, cmds[3] = m.raw.Update(msg)
+		if m.capOpen {
+			var c tea.Cmd
+			m.capture, c = m.capture.Update(msg)
+			cmd = tea.Batch(append(cmds[:], c)...)
+			break
+		}
 		cmd = tea.Batch(cmds[:]...)
 	}
 	if m.live.running {
@@ -306,6 +335,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.confirm = dev
 		}
 		return nil
+	case m.opts.OpenCapture != nil && key.Matches(msg, m.capKeys.Open) && !(m.capOpen && m.focus == pane.Detail):
+		return m.openCapture()
+	case m.capOpen && key.Matches(msg, g.ToggleRaw):
+		return nil // the capture holds the detail area until closed
 	case key.Matches(msg, g.Help):
 		m.showHelp = !m.showHelp
 		return nil
@@ -346,7 +379,33 @@ func (m *Model) quit() tea.Cmd {
 		m.log.Info("collection cancelled: quitting")
 	}
 	m.sess.cancel()
+	if m.capOpen {
+		m.capture.Close()
+	}
 	return tea.Batch(m.cancelPrompts(), tea.Quit)
+}
+
+// openCapture starts a capture for the selected finding in the detail
+// area, stopping the one shown before.
+func (m *Model) openCapture() tea.Cmd {
+	if m.capOpen {
+		m.capture.Close()
+	}
+	f := m.findings.Selected()
+	name, open, err := m.opts.OpenCapture(f)
+	if name == "" {
+		name = "capture"
+	}
+	if err != nil {
+		m.log.Warn("capture", "name", name, "err", err)
+		open = func(context.Context) (probe.Source, error) { return nil, err }
+	}
+	m.log.Debug("capture", "name", name)
+	m.capture = capture.New(m.sess.ctx, capture.Options{Open: open, Name: name})
+	m.capOpen = true
+	m.setFocus(pane.Detail)
+	m.layout()
+	return m.capture.Init()
 }
 
 func (m *Model) updateFocused(msg tea.Msg) tea.Cmd {
@@ -370,9 +429,13 @@ func (m *Model) updatePane(id pane.ID, msg tea.Msg) tea.Cmd {
 			m.devDetail = false // a finding chosen: show its evidence
 		}
 	case pane.Detail:
-		if m.showRaw {
+		switch {
+		case m.capOpen:
+			m.capture, cmd = m.capture.Update(msg)
+			act = m.capture.TakeAction()
+		case m.showRaw:
 			m.raw, cmd = m.raw.Update(msg)
-		} else {
+		default:
 			m.evidence, cmd = m.evidence.Update(msg)
 			act = m.evidence.TakeAction()
 		}
@@ -401,6 +464,10 @@ func (m *Model) apply(act tea.Msg) {
 		m.log.Debug("open raw", "file", a.File, "line", a.Start)
 		m.showRaw = true
 		m.setFocus(pane.Detail)
+	case capture.CloseMsg:
+		m.capOpen = false
+		m.capture = capture.Model{}
+		m.setFocus(m.focus)
 	}
 }
 
@@ -448,6 +515,9 @@ func (m Model) capturing() bool {
 	case pane.Findings:
 		return m.findings.Capturing()
 	case pane.Detail:
+		if m.capOpen {
+			return m.capture.Capturing()
+		}
 		return m.showRaw && m.raw.Capturing()
 	}
 	return false
@@ -460,8 +530,11 @@ func (m *Model) setFocus(id pane.ID) {
 	m.focus = id
 	m.devices.SetFocused(id == pane.Devices)
 	m.findings.SetFocused(id == pane.Findings)
-	m.evidence.SetFocused(id == pane.Detail && !m.showRaw)
-	m.raw.SetFocused(id == pane.Detail && m.showRaw)
+	m.evidence.SetFocused(id == pane.Detail && !m.showRaw && !m.capOpen)
+	m.raw.SetFocused(id == pane.Detail && m.showRaw && !m.capOpen)
+	if m.capOpen {
+		m.capture.SetFocused(id == pane.Detail)
+	}
 }
 
 // sync carries selections across panes: the device selected narrows the
@@ -498,6 +571,9 @@ func (m Model) paneKeys() help.KeyMap {
 	case pane.Findings:
 		return m.findings.KeyMap()
 	}
+	if m.capOpen {
+		return m.capture.KeyMap()
+	}
 	if m.showRaw {
 		return m.raw.KeyMap()
 	}
@@ -526,6 +602,9 @@ func (m Model) footerView() string {
 		}
 		gFull = append(gFull, col)
 	}
+	if m.opts.OpenCapture != nil {
+		gFull = append(gFull, []key.Binding{m.capKeys.Open})
+	}
 	if m.showHelp {
 		if v := h.FullHelpView(append(k.FullHelp(), gFull...)); lipgloss.Width(v) <= m.w {
 			return v
@@ -551,6 +630,9 @@ func (m Model) footerView() string {
 	es = append(es, entry{opt[0], 0}, entry{opt[1], 5})
 	for _, lk := range m.liveKeys() {
 		es = append(es, entry{lk.b, lk.rank})
+	}
+	if m.opts.OpenCapture != nil && !(m.capOpen && m.focus == pane.Detail) {
+		es = append(es, entry{m.capKeys.Open, 4})
 	}
 	for _, b := range g.Essential() {
 		es = append(es, entry{b, -1})
@@ -612,6 +694,9 @@ func (m *Model) layout() {
 	m.findings.SetSize(g.rightW-fw, g.findH-fv)
 	m.evidence.SetSize(g.rightW-fw, detailH-fv)
 	m.raw.SetSize(g.rightW-fw, detailH-fv)
+	if m.capOpen {
+		m.capture.SetSize(g.rightW-fw, detailH-fv)
+	}
 	m.rects[pane.Devices] = rect{0, g.bodyY, g.leftW, g.bodyH}
 	m.rects[pane.Findings] = rect{g.leftW, g.bodyY, g.rightW, g.findH}
 	m.rects[pane.Detail] = rect{g.leftW, g.bodyY + g.findH, g.rightW, detailH}
@@ -632,6 +717,8 @@ func (m Model) View() string {
 	top := pane.Frame(m.frame(pane.Findings), m.t.PaneTitle.Render(m.findings.Title()), m.findings.View(), g.rightW, g.findH)
 	detail := m.evidence.View()
 	switch p, failed := m.showingFailure(); {
+	case m.capOpen:
+		detail = m.capture.View()
 	case m.showRaw:
 		detail = m.raw.View()
 	case failed:
@@ -660,6 +747,9 @@ func (m Model) frame(id pane.ID) lipgloss.Style {
 }
 
 func (m Model) detailTitle() string {
+	if m.capOpen {
+		return m.t.TabOn.Render("[Capture]") + m.t.Muted.Render(" · "+m.capture.Title())
+	}
 	ev, rw := m.t.TabOff.Render("Evidence"), m.t.TabOff.Render("Raw")
 	if p, ok := m.showingFailure(); ok {
 		return m.t.TabOn.Render("[Device]") + " " + ev + " " + rw + m.t.Muted.Render(" · "+pane.Clean(p.Device)+" failed")

@@ -63,6 +63,17 @@ func DefaultLive() Live {
 	}
 }
 
+// Capture is the key that starts a capture for the selected finding, shown
+// only when the dashboard can capture.
+type Capture struct {
+	Open key.Binding
+}
+
+// DefaultCapture returns the capture binding.
+func DefaultCapture() Capture {
+	return Capture{Open: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "capture"))}
+}
+
 // Dialog are the keys of the dialogs drawn over the dashboard.
 type Dialog struct {
 	Yes    key.Binding

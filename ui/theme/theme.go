@@ -81,6 +81,8 @@ type Theme struct {
 	Resolved lipgloss.Style
 	// Modal is the frame of a dialog drawn over the dashboard.
 	Modal lipgloss.Style
+	// Spark draws the packets/s sparkline of the capture pane.
+	Spark lipgloss.Style
 
 	LineNo   lipgloss.Style
 	CitedNo  lipgloss.Style
@@ -137,6 +139,7 @@ func build() *Theme {
 		New:         s().Bold(true).Foreground(Accent),
 		Resolved:    s().Foreground(Muted).Faint(true),
 		Modal:       s().Border(lipgloss.ThickBorder()).BorderForeground(Accent),
+		Spark:       s().Foreground(Accent),
 
 		LineNo:   s().Foreground(Muted),
 		CitedNo:  s().Foreground(Warning).Bold(true),
