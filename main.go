@@ -46,9 +46,10 @@ func (e *exitError) Error() string {
 }
 
 type globalOptions struct {
-	logFile  string
-	logger   *slog.Logger
-	closeLog func()
+	logFile      string
+	logger       *slog.Logger
+	closeLog     func()
+	captureIface string // --capture-interface
 }
 
 func main() {
@@ -108,16 +109,17 @@ shows the findings as devices finish.`,
 			if live.inventory != "" {
 				return runLive(cmd.Context(), g, live)
 			}
-			snap, src, err := loadSite("")
+			snap, src, fsys, err := loadSiteFS("")
 			if err != nil {
 				return err
 			}
-			return runDashboard(cmd.Context(), g, snap, src)
+			return runDashboard(cmd.Context(), g, snap, src, fsys)
 		},
 	}
 	live.flags(root)
 	root.Flags().StringVarP(&live.out, "out", "o", "", "with -i: also save each collection as a bundle in this folder (DIR, then DIR-2, ...)")
 	root.PersistentFlags().StringVar(&g.logFile, "log", "", "log file (default: $XDG_STATE_HOME/nettui/nettui.log)")
+	root.PersistentFlags().StringVar(&g.captureIface, "capture-interface", "", "in the dashboard, c captures on this local interface (AF_PACKET, needs CAP_NET_RAW) when the bundle has no capture for the finding")
 	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g), newCollectCmd(g), newInventoryCmd(g), newCaptureCmd(g))
 	return root
 }
@@ -153,32 +155,40 @@ func (g *globalOptions) openLog() error {
 
 // loadSite opens a bundle path, or the embedded demo site when path is "".
 func loadSite(path string) (*netmodel.Snapshot, string, error) {
+	snap, src, _, err := loadSiteFS(path)
+	return snap, src, err
+}
+
+// loadSiteFS is loadSite that also returns the bundle's file system (for
+// replaying its captures).
+func loadSiteFS(path string) (*netmodel.Snapshot, string, fs.FS, error) {
 	if path == "" {
 		sub, err := fs.Sub(fixtures.Demo, "demo")
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		snap, err := bundle.Load(sub)
 		if err == nil {
 			decodeCaptures(sub, snap)
 		}
-		return snap, "embedded demo site", err
+		return snap, "embedded demo site", sub, err
 	}
 	fsys, err := bundle.OpenFS(path)
 	if err != nil {
-		return nil, path, err
+		return nil, path, nil, err
 	}
 	snap, err := bundle.Load(fsys)
 	if err == nil {
 		decodeCaptures(fsys, snap)
 	}
-	return snap, path, err
+	return snap, path, fsys, err
 }
 
-func runDashboard(ctx context.Context, g *globalOptions, snap *netmodel.Snapshot, src string) error {
+func runDashboard(ctx context.Context, g *globalOptions, snap *netmodel.Snapshot, src string, fsys fs.FS) error {
 	findings := diagnose.Run(snap)
 	g.logger.Info("opened", "source", src, "devices", len(snap.Devices), "findings", len(findings))
-	return ui.Run(ctx, ui.Options{Snapshot: snap, Findings: findings, Source: src, Logger: g.logger})
+	opener := &captureOpener{fsys: fsys, snap: snap, iface: g.captureIface}
+	return ui.Run(ctx, ui.Options{Snapshot: snap, Findings: findings, Source: src, Logger: g.logger, OpenCapture: opener.open})
 }
 
 func newOpenCmd(g *globalOptions) *cobra.Command {
@@ -187,11 +197,11 @@ func newOpenCmd(g *globalOptions) *cobra.Command {
 		Short: "Open a bundle (folder, .tar.gz, or a folder of pasted outputs) in the dashboard",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			snap, src, err := loadSite(args[0])
+			snap, src, fsys, err := loadSiteFS(args[0])
 			if err != nil {
 				return &exitError{code: exitUnusable, err: err}
 			}
-			return runDashboard(cmd.Context(), g, snap, src)
+			return runDashboard(cmd.Context(), g, snap, src, fsys)
 		},
 	}
 }

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
+
+	"github.com/nettui/nettui/internal/netmodel"
+	"github.com/nettui/nettui/probes/capture"
+)
+
+// captureOpener starts the dashboard's captures: a capture of the bundle
+// that the finding cites or that was taken on its device (replayed, with
+// the finding's filter), else a live capture on a local interface when one
+// was given (--capture-interface).
+type captureOpener struct {
+	fsys  fs.FS // the bundle; nil for a live site
+	snap  *netmodel.Snapshot
+	iface string // local interface for live captures
+}
+
+func (o *captureOpener) open(f *netmodel.Finding) (string, func(context.Context) (capture.Source, error), error) {
+	filter := captureFilter(f)
+	if c := o.bundleCapture(f); c != nil && o.fsys != nil {
+		name := c.File
+		if filter != "" && !strings.HasPrefix(fID(f), "CAP-") {
+			name += " [" + filter + "]"
+		} else {
+			filter = "" // a CAP finding's capture is shown whole
+		}
+		return name, func(ctx context.Context) (capture.Source, error) {
+			fh, err := o.fsys.Open(c.File)
+			if err != nil {
+				return nil, err
+			}
+			r, err := capture.NewReader(fh, c.File)
+			if err != nil {
+				fh.Close()
+				return nil, err
+			}
+			if filter == "" {
+				return r, nil
+			}
+			prog, err := capture.CompileFilter(ctx, filter)
+			if err != nil {
+				r.Close()
+				return nil, err
+			}
+			return &filteredSource{Source: r, prog: prog}, nil
+		}, nil
+	}
+	if o.iface != "" {
+		name := o.iface
+		if filter != "" {
+			name += " [" + filter + "]"
+		}
+		return name, func(ctx context.Context) (capture.Source, error) {
+			return capture.OpenLive(o.iface, filter, 0)
+		}, nil
+	}
+	what := "this site"
+	if f != nil {
+		what = f.ID + " " + f.Subject
+	}
+	return "", nil, fmt.Errorf("no capture for %s: the bundle holds none on its device and no local interface was given (--capture-interface IF); the filter would be %q", what, filter)
+}
+
+func fID(f *netmodel.Finding) string {
+	if f == nil {
+		return ""
+	}
+	return f.ID
+}
+
+// bundleCapture is the capture a finding cites, or one taken on a device
+// the finding concerns.
+func (o *captureOpener) bundleCapture(f *netmodel.Finding) *netmodel.Capture {
+	if o.snap == nil || len(o.snap.Captures) == 0 {
+		return nil
+	}
+	if f == nil {
+		return o.snap.Captures[0]
+	}
+	for _, e := range f.Evidence {
+		for _, c := range o.snap.Captures {
+			if e.File == c.File {
+				return c
+			}
+		}
+	}
+	devices := map[string]bool{}
+	for _, e := range f.Evidence {
+		devices[e.Device] = true
+	}
+	for _, c := range o.snap.Captures {
+		if devices[c.Device] {
+			return c
+		}
+	}
+	return nil
+}
+
+// filteredSource applies a compiled tcpdump filter to a replayed capture.
+type filteredSource struct {
+	capture.Source
+	prog []bpf.RawInstruction
+}
+
+func (s *filteredSource) Next() ([]byte, gopacket.CaptureInfo, error) {
+	for {
+		data, ci, err := s.Source.Next()
+		if err != nil {
+			return data, ci, err
+		}
+		if _, link := s.Source.Interface(ci); link != layers.LinkTypeEthernet {
+			return data, ci, nil // the filter is compiled for Ethernet frames
+		}
+		ok, err := capture.MatchFilter(s.prog, data)
+		if err != nil {
+			return nil, ci, errors.Join(errors.New("filter"), err)
+		}
+		if ok {
+			return data, ci, nil
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nettui/nettui/internal/netmodel"
+	"github.com/nettui/nettui/probes/capture"
+)
+
+// bundleWithCapture copies the healthy OVS case and adds the real LACP
+// capture of the same lab, placed on sw1 a1 by bundle.yaml.
+func bundleWithCapture(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "b")
+	copyTree(t, "fixtures/cases/l2-ovs-healthy", dir)
+	if err := os.MkdirAll(filepath.Join(dir, "captures"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("probes/capture/testdata/ovs-lacp-a1.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "captures/sw1-a1.pcap"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	y, err := os.ReadFile(filepath.Join(dir, "bundle.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y = append(y, []byte("captures:\n  - {file: captures/sw1-a1.pcap, device: sw1, interface: a1}\n")...)
+	if err := os.WriteFile(filepath.Join(dir, "bundle.yaml"), y, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if info.IsDir() {
+			return os.MkdirAll(dst, 0o700)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countPackets(t *testing.T, open func(context.Context) (capture.Source, error)) uint64 {
+	t.Helper()
+	src, err := open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := capture.NewStats(capture.StatsConfig{})
+	if err := capture.RunSource(context.Background(), src, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st.Snapshot().Packets
+}
+
+// TestBundleCaptureJudgedAndReplayed: a capture listed in bundle.yaml is
+// decoded and judged with the site (its LACP flap is a finding citing the
+// capture's packets), and the dashboard's capture key replays it — whole
+// for the capture's own finding, filtered to the VLAN for a VLAN finding.
+func TestBundleCaptureJudgedAndReplayed(t *testing.T) {
+	dir := bundleWithCapture(t)
+	snap, _, fsys, err := loadSiteFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := runCLI(t, "diagnose", dir, "--format", "json")
+	keys, _ := reportKeys(t, out)
+	if strings.Join(keys, "\n") != "CAP-LACP-CHANGED sw1 a1" {
+		t.Fatalf("findings: %v", keys)
+	}
+	o := &captureOpener{fsys: fsys, snap: snap}
+	capFinding := &netmodel.Finding{ID: "CAP-LACP-CHANGED", Subject: "sw1 a1", Evidence: []netmodel.Evidence{{Device: "sw1", File: "captures/sw1-a1.pcap", Start: 1, End: 32}}}
+	name, open, err := o.open(capFinding)
+	if err != nil || name != "captures/sw1-a1.pcap" {
+		t.Fatalf("open: %q %v", name, err)
+	}
+	if n := countPackets(t, open); n != 32 {
+		t.Errorf("whole capture: %d packets, want 32", n)
+	}
+	vlan := &netmodel.Finding{ID: "VLAN-TRUNK-ALLOWED-MISMATCH", Subject: "sw1 bond0 (VLAN 10)", Evidence: []netmodel.Evidence{{Device: "sw1", File: "devices/sw1/ovs-vsctl-show.txt"}}}
+	name, open, err = o.open(vlan)
+	if err != nil || !strings.Contains(name, "[vlan 10]") {
+		t.Fatalf("open: %q %v", name, err)
+	}
+	if n := countPackets(t, open); n != 6 {
+		t.Errorf("vlan 10 replay: %d packets, want the 6 VLAN 10 frames", n)
+	}
+	other := &captureOpener{snap: &netmodel.Snapshot{}}
+	if _, _, err := other.open(vlan); err == nil || !strings.Contains(err.Error(), "--capture-interface") {
+		t.Errorf("no capture: %v", err)
+	}
+}
