@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"strings"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/bpf"
 
+	"github.com/nettui/nettui/collectors/collect"
+	"github.com/nettui/nettui/collectors/platform"
 	"github.com/nettui/nettui/internal/netmodel"
 	"github.com/nettui/nettui/probes/capture"
 )
@@ -22,7 +25,8 @@ import (
 type captureOpener struct {
 	fsys  fs.FS // the bundle; nil for a live site
 	snap  *netmodel.Snapshot
-	iface string // local interface for live captures
+	iface string         // local interface for live captures
+	live  *liveCollector // a live site: capture on the device over SSH
 }
 
 func (o *captureOpener) open(f *netmodel.Finding) (string, func(context.Context) (capture.Source, error), error) {
@@ -54,6 +58,11 @@ func (o *captureOpener) open(f *netmodel.Finding) (string, func(context.Context)
 			}
 			return &filteredSource{Source: r, prog: prog}, nil
 		}, nil
+	}
+	if o.live != nil {
+		if name, open, err := o.remote(f, filter); err == nil || o.iface == "" {
+			return name, open, err
+		}
 	}
 	if o.iface != "" {
 		name := o.iface
@@ -129,4 +138,84 @@ func (s *filteredSource) Next() ([]byte, gopacket.CaptureInfo, error) {
 			return data, ci, nil
 		}
 	}
+}
+
+var vmnicIn = regexp.MustCompile(`\bvmnic\d+\b`)
+
+// remote captures on the device a finding concerns, over its SSH
+// connection: tcpdump on Linux (on every interface, with the finding's
+// filter), pktcap-uw on the ESXi uplink the finding names (the filter is
+// then applied to the stream).
+func (o *captureOpener) remote(f *netmodel.Finding, filter string) (string, func(context.Context) (capture.Source, error), error) {
+	if f == nil {
+		return "", nil, errors.New("select a finding: the capture runs on the device it concerns")
+	}
+	for _, e := range f.Evidence {
+		d := o.live.inv.Device(e.Device)
+		if d == nil {
+			continue
+		}
+		def, err := platform.Get(d.Platform)
+		if err != nil || def.CaptureCommand == "" {
+			continue
+		}
+		iface, streamFilter := "any", ""
+		if d.Platform == netmodel.ESXi {
+			iface = vmnicIn.FindString(f.Subject + " " + f.Title + " " + e.Text)
+			if iface == "" {
+				continue
+			}
+			streamFilter, filter = filter, ""
+		}
+		cmd, err := def.Capture(iface, filter)
+		if err != nil {
+			return "", nil, err
+		}
+		name := fmt.Sprintf("%s %s", d.Name, iface)
+		if f := filter + streamFilter; f != "" {
+			name += " [" + f + "]"
+		}
+		return name, func(ctx context.Context) (capture.Source, error) {
+			client, err := collect.Connect(ctx, o.live.inv, d.Name, o.live.o.runOptions(o.live.g, nil))
+			if err != nil {
+				return nil, err
+			}
+			stream, err := client.Stream(ctx, cmd)
+			if err != nil {
+				client.Close()
+				return nil, err
+			}
+			r, err := capture.NewReader(stream, name)
+			if err != nil {
+				stream.Close()
+				client.Close()
+				return nil, fmt.Errorf("%s: %q gave no capture: %w", d.Name, cmd.Line(), err)
+			}
+			var src capture.Source = &closingSource{Source: r, closers: []func() error{stream.Close, client.Close}}
+			if streamFilter != "" {
+				prog, err := capture.CompileFilter(ctx, streamFilter)
+				if err != nil {
+					src.Close()
+					return nil, err
+				}
+				src = &filteredSource{Source: src, prog: prog}
+			}
+			return src, nil
+		}, nil
+	}
+	return "", nil, fmt.Errorf("no device of %s %s can capture here (Linux and ESXi hosts can; for ESXi the finding must name a vmnic)", f.ID, f.Subject)
+}
+
+// closingSource closes the stream and the connection with the source.
+type closingSource struct {
+	capture.Source
+	closers []func() error
+}
+
+func (s *closingSource) Close() error {
+	err := s.Source.Close()
+	for _, c := range s.closers {
+		c()
+	}
+	return err
 }

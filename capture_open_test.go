@@ -2,10 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/nettui/nettui/collectors/collect"
+	"github.com/nettui/nettui/collectors/inventory"
+	"github.com/nettui/nettui/collectors/transport"
+	"github.com/nettui/nettui/internal/sshlab"
 
 	"github.com/nettui/nettui/internal/netmodel"
 	"github.com/nettui/nettui/probes/capture"
@@ -110,3 +118,54 @@ func TestBundleCaptureJudgedAndReplayed(t *testing.T) {
 		t.Errorf("no capture: %v", err)
 	}
 }
+
+// TestRemoteCaptureOverSSH: in a live site, c on a finding of a Linux host
+// runs the catalog's tcpdump with the finding's filter over the device's
+// SSH connection (a real sshd; the fake device answers with a real pcap)
+// and decodes the stream.
+func TestRemoteCaptureOverSSH(t *testing.T) {
+	pcap, err := os.ReadFile("probes/capture/testdata/ovs-lacp-a1.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "tcpdump -U -w - -i any 'ether proto 0x8809'"
+	specs := []sshlab.DeviceSpec{{Name: "kvm1", Platform: "linux", Outputs: map[string]string{line: string(pcap)}}}
+	site := sshlab.StartSite(t, specs, map[string]netmodel.Platform{"kvm1": netmodel.Linux}, nil, nil)
+	inv, err := inventory.Load(site.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globalOptions{logger: slog.New(slog.DiscardHandler)}
+	o := &collectOptions{inventory: site.Inventory, sshConfig: site.SSHConfig, concurrency: 4, cmdTimeout: 30 * time.Second, deviceTimeout: time.Minute, maxOutput: 1 << 20}
+	c := newLiveCollector(g, o, inv, newUIPrompter())
+	opener := &captureOpener{live: c}
+	f := &netmodel.Finding{ID: "LACP-PARTNER-NOT-LACP", Subject: "kvm1 bond0", Evidence: []netmodel.Evidence{{Device: "kvm1", File: "devices/kvm1/proc-net-bonding@bond0.txt"}}}
+	name, open, err := opener.open(f)
+	if err != nil || name != "kvm1 any [ether proto 0x8809]" {
+		t.Fatalf("open: %q %v", name, err)
+	}
+	if n := countPackets(t, open); n != 32 {
+		t.Errorf("%d packets over SSH, want 32", n)
+	}
+	// A capture line that is not the catalog's never leaves.
+	client, err := collect.Connect(context.Background(), inv, "kvm1", o.runOptions(g, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	if _, err := client.Stream(context.Background(), rawLine{"tcpdump -U -w /tmp/x -i any", netmodel.Linux}); !errors.Is(err, transport.ErrNotAllowed) {
+		t.Errorf("forged capture line: %v", err)
+	}
+	if got := site.Server.ReceivedCommands("kvm1"); len(got) != 1 || got[0] != line {
+		t.Errorf("device received %q", got)
+	}
+}
+
+// rawLine is a command line built outside the catalog.
+type rawLine struct {
+	line string
+	p    netmodel.Platform
+}
+
+func (r rawLine) Line() string                { return r.line }
+func (r rawLine) Platform() netmodel.Platform { return r.p }

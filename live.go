@@ -215,6 +215,6 @@ func runLive(ctx context.Context, g *globalOptions, o *collectOptions) error {
 	ask := newUIPrompter()
 	c := newLiveCollector(g, o, inv, ask)
 	g.logger.Info("live collection", "inventory", o.inventory, "devices", len(inv.Devices))
-	opener := &captureOpener{iface: g.captureIface}
+	opener := &captureOpener{iface: g.captureIface, live: c}
 	return ui.Run(ctx, ui.Options{Snapshot: queuedSite(inv), Source: "live: " + o.inventory, Logger: g.logger, Collector: c, Prompts: ask.ch, OpenCapture: opener.open})
 }

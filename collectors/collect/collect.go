@@ -265,6 +265,26 @@ func jumpSpec(inv *inventory.Inventory, d inventory.Device) (string, error) {
 	return strings.Join(hops, ","), nil
 }
 
+// Connect opens an SSH connection to one device of the inventory the way a
+// collection does (ssh config, jump hosts, host keys, prompts), for a
+// remote packet capture. The caller closes the client.
+func Connect(ctx context.Context, inv *inventory.Inventory, name string, o Options) (*transport.Client, error) {
+	o.defaults()
+	d := inv.Device(name)
+	if d == nil {
+		return nil, fmt.Errorf("%s is not in the inventory", name)
+	}
+	jump, err := jumpSpec(inv, *d)
+	if err != nil {
+		return nil, err
+	}
+	r, err := transport.Resolve(o.SSH, transport.Target{Name: d.Name, Host: d.Host, Port: d.Port, User: d.User, Jump: jump})
+	if err != nil {
+		return nil, err
+	}
+	return transport.Dial(ctx, r, transport.DialOpts{Prompter: o.Prompter, Logger: o.Logger.With("device", d.Name)})
+}
+
 // collectDevice runs one device from connection to the last command.
 func collectDevice(ctx context.Context, inv *inventory.Inventory, d inventory.Device, o Options, red *redact.Redactor) (map[string][]byte, bundle.DeviceMeta) {
 	start := o.Now()

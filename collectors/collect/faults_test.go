@@ -133,8 +133,10 @@ Host *
 	var mu sync.Mutex
 	progress := map[string][]Progress{}
 	o := site.options()
-	o.CommandTimeout = 3 * time.Second
-	o.MaxOutput = 8 << 20
+	// The hang must hit the command timeout, the 200 MiB answer the output
+	// cap well before it, even on a loaded machine under the race detector.
+	o.CommandTimeout = 5 * time.Second
+	o.MaxOutput = 1 << 20
 	o.Logger = slog.New(slog.NewTextHandler(&syncWriter{w: &logBuf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	o.Progress = func(p Progress) {
 		mu.Lock()
@@ -168,7 +170,7 @@ Host *
 		{"trickle", netmodel.StatusOK, "", ""},
 		{"viajump", netmodel.StatusOK, "", ""},
 		{"hang", netmodel.StatusPartial, "", "show interfaces trunk (timeout)"},
-		{"huge", netmodel.StatusPartial, "", "show interfaces trunk (output truncated at 8388608 bytes)"},
+		{"huge", netmodel.StatusPartial, "", "show interfaces trunk (output truncated at 1048576 bytes)"},
 		{"reset", netmodel.StatusFailed, transport.KindReset, ""},
 		{"changedkey", netmodel.StatusFailed, transport.KindHostKey, "changed"},
 		{"unknownkey", netmodel.StatusFailed, transport.KindHostKey, "not known"},

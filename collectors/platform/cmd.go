@@ -152,6 +152,20 @@ func (d *Definition) match(line string) (Cmd, error) {
 			return cmd, nil
 		}
 	}
+	if d.CaptureCommand != "" {
+		pre, post, _ := strings.Cut(d.CaptureCommand, "{iface}")
+		if rest, ok := strings.CutPrefix(line, pre); ok {
+			iface, tail, _ := strings.Cut(rest, " ")
+			filter := ""
+			if strings.Contains(post, "{filter}") {
+				filter = unquoteArg(d.Quote, tail)
+			}
+			// Rebuilt and compared: a lax parse cannot let anything through.
+			if cmd, err := d.capture(iface, filter); err == nil && cmd.line == line {
+				return cmd, nil
+			}
+		}
+	}
 	return Cmd{}, fmt.Errorf("%s: %q: %w", d.Platform, clip(line), ErrNotAllowed)
 }
 
@@ -212,6 +226,12 @@ var argKinds = map[string]argKind{
 	// ESXi vSwitch and port-group names: may contain single spaces and a
 	// few punctuation marks, never a quote, backslash, '$', '`', ';', '|',
 	// '&', '<', '>', '*', '?', '~', '!' or a control character.
+	"filter": {
+		max:   512,
+		allow: func(c byte) bool { return alnum(c) || strings.IndexByte(".:/()[]=!<>&|-_*+", c) >= 0 },
+		space: true,
+		what:  "a tcpdump filter: letters, digits, spaces and . : / ( ) [ ] = ! < > & | - _ * +",
+	},
 	"name": {
 		max:   80,
 		allow: func(c byte) bool { return alnum(c) || strings.IndexByte("._-:@/+,()#=", c) >= 0 },
@@ -219,6 +239,47 @@ var argKinds = map[string]argKind{
 		what:  "a name: letters, digits, single spaces and . _ - : @ / + , ( ) # =",
 	},
 }
+
+// Capture returns the platform's packet capture command (a stream of pcap
+// on standard output) on interface iface with a tcpdump filter ("" for
+// none). Both are checked against strict kinds and quoted for the
+// platform; a platform without a capture command refuses.
+func (d *Definition) Capture(iface, filter string) (Cmd, error) {
+	def, err := lookup(d.Platform)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return def.capture(iface, filter)
+}
+
+func (d *Definition) capture(iface, filter string) (Cmd, error) {
+	if d.CaptureCommand == "" {
+		return Cmd{}, fmt.Errorf("%s: no packet capture command: %w", d.Platform, ErrNotAllowed)
+	}
+	if err := checkArg("ifname", iface); err != nil {
+		return Cmd{}, fmt.Errorf("%s: capture interface: %w", d.Platform, err)
+	}
+	line := strings.Replace(d.CaptureCommand, "{iface}", iface, 1)
+	if strings.Contains(line, "{filter}") {
+		q := ""
+		var err error
+		if filter != "" {
+			if err := checkArg("filter", filter); err != nil {
+				return Cmd{}, fmt.Errorf("%s: capture filter: %w", d.Platform, err)
+			}
+			if q, err = quoteArg(d.Quote, filter); err != nil {
+				return Cmd{}, fmt.Errorf("%s: capture filter: %w", d.Platform, err)
+			}
+		}
+		line = strings.TrimSpace(strings.Replace(line, "{filter}", q, 1))
+	} else if filter != "" {
+		return Cmd{}, fmt.Errorf("%s: the capture command takes no filter (apply it to the stream): %w", d.Platform, ErrBadArg)
+	}
+	return Cmd{line: line, platform: d.Platform, capability: CaptureCapability, arg: iface}, nil
+}
+
+// CaptureCapability names capture commands (Cmd.Capability).
+const CaptureCapability = "packet-capture"
 
 // checkArg checks an object's name against its kind.
 func checkArg(kind, arg string) error {
@@ -234,7 +295,7 @@ func checkArg(kind, arg string) error {
 		return bad("is empty")
 	case len(arg) > k.max:
 		return bad(fmt.Sprintf("is longer than %d bytes", k.max))
-	case !alnum(arg[0]):
+	case !alnum(arg[0]) && !(kind == "filter" && (arg[0] == '(' || arg[0] == '!')):
 		return bad("does not start with a letter or digit")
 	case arg[len(arg)-1] == ' ':
 		return bad("ends with a space")

@@ -73,6 +73,10 @@ type Definition struct {
 	// Failures are texts that, near the top of an output, mean the device
 	// refused the command (see Failed).
 	Failures []string
+	// CaptureCommand streams a packet capture as pcap on standard output:
+	// "{iface}" is the interface, "{filter}" (when present) a tcpdump
+	// filter. "" when the platform has none.
+	CaptureCommand string
 	// Commands are collected in this order; a per-object command comes
 	// after the command whose output lists its objects.
 	Commands []Command
@@ -233,6 +237,7 @@ type platformYAML struct {
 	Prompt       string        `yaml:"prompt"`
 	ConfigPrompt string        `yaml:"config_prompt"`
 	PagingOff    []string      `yaml:"paging_off"`
+	Capture      string        `yaml:"capture"`
 	Quote        string        `yaml:"quote"`
 	Failures     []string      `yaml:"failures"`
 	Commands     []commandYAML `yaml:"commands"`
@@ -296,7 +301,7 @@ func buildDefinition(py platformYAML) (*Definition, error) {
 	if !slices.Contains(collected, p) {
 		return nil, fmt.Errorf("unknown platform (want one of %v)", collected)
 	}
-	d := &Definition{Platform: p, Quote: py.Quote, PagingOff: py.PagingOff, Failures: py.Failures}
+	d := &Definition{Platform: p, Quote: py.Quote, PagingOff: py.PagingOff, Failures: py.Failures, CaptureCommand: py.Capture}
 	if len(py.Sessions) == 0 {
 		return nil, errors.New("no sessions")
 	}
