@@ -95,6 +95,26 @@ func BenchmarkDecodeStats1M(b *testing.B) {
 		b.ReportMetric(td.Seconds(), "tcpdump-s")
 		b.ReportMetric(td.Seconds()/(total.Seconds()/float64(b.N)), "x-faster-than-tcpdump")
 	}
+	// And tshark answering the same question (VLAN, ESP SPI, LACP and STP
+	// fields of every packet), when installed (CI installs it).
+	if tshark, err := exec.LookPath("tshark"); err == nil {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer null.Close()
+		var stderr bytes.Buffer
+		cmd := exec.Command(tshark, "-n", "-r", path, "-T", "fields", "-e", "vlan.id", "-e", "esp.spi",
+			"-e", "lacp.actor.sysid", "-e", "lacp.partner.sysid", "-e", "stp.root.hw")
+		cmd.Stdout, cmd.Stderr = null, &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("tshark: %v: %s", err, stderr.String())
+		}
+		ts := time.Since(start)
+		b.ReportMetric(ts.Seconds(), "tshark-s")
+		b.ReportMetric(ts.Seconds()/(total.Seconds()/float64(b.N)), "x-faster-than-tshark")
+	}
 }
 
 // BenchmarkDecodeStatsInMemory measures decode + Stats.Add alone, without
