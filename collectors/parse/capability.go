@@ -86,6 +86,7 @@ const (
 	CapJunosSTPBridge   = "show-spanning-tree-bridge"          // show spanning-tree bridge
 	CapJunosEthSwitchIf = "show-ethernet-switching-interfaces" // show ethernet-switching interface(s)
 	CapJunosVLANs       = "show-vlans"                         // show vlans
+	CapJunosVLANsJSON   = "show-vlans-json"                    // show vlans detail | display json
 
 	// ESXi
 	CapDVSLACPStatus = "dvs-lacp-status" // esxcli network vswitch dvs vmware lacp status get

@@ -268,11 +268,7 @@ func junosL2ParseEthSwitch(r io.Reader) ([]*netmodel.SwitchPort, error) {
 	if err != nil {
 		return nil, err
 	}
-	type port struct {
-		name       string
-		start, end int
-		members    []junosL2Member
-	}
+	type port = junosL2PortVLANs
 	var (
 		ports  []*port
 		cur    *port
@@ -333,6 +329,22 @@ func junosL2ParseEthSwitch(r io.Reader) ([]*netmodel.SwitchPort, error) {
 	if !header && e.first == nil && !junosBlank(lines) {
 		e.addf(0, "no ethernet-switching interface table found")
 	}
+	return junosL2SwitchPorts(ports), e.err()
+}
+
+// junosL2PortVLANs is one interface and the VLANs it is a member of, with
+// their tagging, as Junos prints them.
+type junosL2PortVLANs struct {
+	name       string
+	start, end int
+	members    []junosL2Member
+}
+
+// junosL2SwitchPorts derives each port's mode and VLANs from its
+// memberships: tagged members make a trunk (an untagged one its native
+// VLAN), a single untagged member an access port; a port whose tagging was
+// not printed is left out.
+func junosL2SwitchPorts(ports []*junosL2PortVLANs) []*netmodel.SwitchPort {
 	var out []*netmodel.SwitchPort
 	for _, p := range ports {
 		sp := &netmodel.SwitchPort{Name: p.name}
@@ -372,7 +384,7 @@ func junosL2ParseEthSwitch(r io.Reader) ([]*netmodel.SwitchPort, error) {
 		}
 		out = append(out, sp)
 	}
-	return out, e.err()
+	return out
 }
 
 // junosL2MergeSwitchPorts sets what the output told about each port.
