@@ -389,6 +389,14 @@ func collectDevice(ctx context.Context, inv *inventory.Inventory, d inventory.De
 		exit := res.Exit
 		cm.Exit = &exit
 		out := res.Output
+		if res.Exit == -1 && def.Session != platform.PTY {
+			// The channel closed without an exit status: the session was
+			// killed or the connection dropped mid-command. What came is
+			// kept but the output may be cut short.
+			cm.Error = "the command ended without an exit status (session killed or connection dropped): the output may be incomplete"
+			cm.Exit = nil
+			failedCmds = append(failedCmds, fmt.Sprintf("%s (no exit status)", cmd.Line()))
+		}
 		if why, bad := def.Failed(string(out)); bad || res.Failed != "" || (res.Exit != 0 && len(out) == 0) {
 			if why == "" {
 				why = res.Failed
@@ -405,7 +413,7 @@ func collectDevice(ctx context.Context, inv *inventory.Inventory, d inventory.De
 		if res.Truncated {
 			failedCmds = append(failedCmds, fmt.Sprintf("%s (output truncated at %d bytes)", cmd.Line(), o.MaxOutput))
 		}
-		if cm.Error == "" { // a refusal is not the capability's output: it stays in bundle.yaml only
+		if cm.Error == "" || cm.Exit == nil { // a refusal is not the capability's output: it stays in bundle.yaml only
 			name := "devices/" + d.Name + "/" + cmd.File() + ".txt"
 			red := redactOutput(red, out)
 			files[name] = red
