@@ -13,6 +13,7 @@ import (
 	"github.com/nettui/nettui/collectors/collect"
 	"github.com/nettui/nettui/collectors/inventory"
 	"github.com/nettui/nettui/collectors/transport"
+	"github.com/nettui/nettui/diagnose"
 	"github.com/nettui/nettui/internal/sshlab"
 
 	"github.com/nettui/nettui/internal/netmodel"
@@ -169,3 +170,33 @@ type rawLine struct {
 
 func (r rawLine) Line() string                { return r.line }
 func (r rawLine) Platform() netmodel.Platform { return r.p }
+
+// TestDemoCaptureReplay: on the embedded demo site, c on the split bundle
+// of kvm01 replays the site's capture of kvm01 (real OVS LACPDUs),
+// filtered to LACP.
+func TestDemoCaptureReplay(t *testing.T) {
+	snap, _, fsys, err := loadSiteFS("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Captures) != 2 || snap.Captures[0].Packets == 0 || len(snap.Captures[0].LACP) != 2 {
+		t.Fatalf("demo captures not decoded: %+v", snap.Captures)
+	}
+	var split *netmodel.Finding
+	for _, f := range diagnose.Run(snap) {
+		if f.ID == "LACP-PARTNER-SPLIT" {
+			split = &f
+		}
+	}
+	if split == nil {
+		t.Fatal("no LACP-PARTNER-SPLIT in the demo")
+	}
+	o := &captureOpener{fsys: fsys, snap: snap}
+	name, open, err := o.open(split)
+	if err != nil || name != "captures/kvm01-eno1.pcap [ether proto 0x8809]" {
+		t.Fatalf("open: %q %v", name, err)
+	}
+	if n := countPackets(t, open); n != 16 {
+		t.Errorf("%d LACPDUs replayed, want 16", n)
+	}
+}
