@@ -408,3 +408,44 @@ func BenchmarkView100k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkUIAt100kpps is the UI goroutine's share of one core under a
+// 100,000 packets/s stream: each second the pane takes 10 snapshots (the
+// publisher's limit), each with a full 100,000-packet ring and 100,000 more
+// packets counted, and draws after each. The decoding and the snapshots
+// themselves are made on the capture goroutines and are not counted.
+func BenchmarkUIAt100kpps(b *testing.B) {
+	b.Run("no-filter", func(b *testing.B) { benchUIAt100kpps(b, "") })
+	b.Run("filter", func(b *testing.B) { benchUIAt100kpps(b, "esp") })
+}
+
+func benchUIAt100kpps(b *testing.B, filter string) {
+	const rate, ring, perSecond = 100_000, 100_000, 10
+	m := New(context.Background(), Options{Name: "stream"})
+	m.SetSize(120, 40)
+	if filter != "" {
+		m.SetFilter(filter)
+	}
+	t0 := time.Unix(1700000000, 0)
+	recent := make([]probe.Summary, ring)
+	for i := range recent {
+		recent[i] = probe.Summary{Time: t0.Add(time.Duration(i) * 10 * time.Microsecond), Iface: "eth0", Length: 98, Proto: probe.ProtoESP, ESPSPI: 0xc0ffee01, ESPSeq: uint32(i)}
+	}
+	// One second of updates, prepared in advance (capture-side work).
+	var ups []*update
+	for i := 1; i <= perSecond; i++ {
+		n := uint64(i * rate / perSecond)
+		ups = append(ups, &update{snap: probe.Snapshot{Packets: n, First: t0, Last: t0.Add(time.Duration(i) * time.Second / perSecond), Recent: recent},
+			rates: []uint64{rate}})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, u := range ups {
+			m, _ = m.Update(updateMsg{id: m.id, u: u})
+			_ = m.View()
+		}
+	}
+	perSec := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(perSec)/float64(time.Second)*100, "ui-%-of-a-core")
+}
