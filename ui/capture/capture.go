@@ -459,25 +459,18 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) updateInput(msg tea.KeyMsg) (Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Accept):
+	switch pane.HandleFilterKey(&m.input, msg, m.keys.Accept, m.keys.Cancel) {
+	case pane.FilterAccept:
 		m.editing = false
-		m.input.Blur()
 		m.scroll()
-		return m, nil
-	case key.Matches(msg, m.keys.Cancel):
+	case pane.FilterCancel:
 		m.editing = false
-		m.input.Blur()
 		m.SetFilter("")
-		return m, nil
-	case msg.Type == tea.KeyUp:
+	case pane.FilterUp:
 		m.move(-1)
-		return m, nil
-	case msg.Type == tea.KeyDown:
+	case pane.FilterDown:
 		m.move(1)
-		return m, nil
-	}
-	if m.input.Update(msg) {
+	case pane.FilterChanged:
 		m.refilter()
 	}
 	return m, nil

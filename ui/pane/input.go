@@ -1,6 +1,7 @@
 package pane
 
 import (
+	"github.com/charmbracelet/bubbles/key"
 	"strings"
 	"unicode"
 
@@ -166,4 +167,39 @@ func (in Input) View() string {
 		b.WriteString(in.PlaceholderStyle.Render(Truncate(in.Placeholder, room-1)))
 	}
 	return b.String()
+}
+
+// FilterKey is what a key did in a pane's filter box.
+type FilterKey int
+
+// Results of HandleFilterKey.
+const (
+	FilterNone    FilterKey = iota // nothing the pane must act on
+	FilterAccept                   // enter: keep the filter, leave the box
+	FilterCancel                   // esc: clear the filter, leave the box
+	FilterUp                       // move the selection up
+	FilterDown                     // move the selection down
+	FilterChanged                  // the text changed: filter again
+)
+
+// HandleFilterKey runs one key in a filter box the way every pane's box
+// works: accept and cancel leave it (blurring the input), up and down move
+// the list under it, anything else edits the text.
+func HandleFilterKey(in *Input, msg tea.KeyMsg, accept, cancel key.Binding) FilterKey {
+	switch {
+	case key.Matches(msg, accept):
+		in.Blur()
+		return FilterAccept
+	case key.Matches(msg, cancel):
+		in.Blur()
+		return FilterCancel
+	case msg.Type == tea.KeyUp:
+		return FilterUp
+	case msg.Type == tea.KeyDown:
+		return FilterDown
+	}
+	if in.Update(msg) {
+		return FilterChanged
+	}
+	return FilterNone
 }
