@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/bpf"
 
+	"github.com/nettui/nettui/collectors/bundle"
 	"github.com/nettui/nettui/collectors/collect"
 	"github.com/nettui/nettui/collectors/platform"
 	"github.com/nettui/nettui/internal/netmodel"
@@ -27,6 +31,51 @@ type captureOpener struct {
 	snap  *netmodel.Snapshot
 	iface string         // local interface for live captures
 	live  *liveCollector // a live site: capture on the device over SSH
+	// dir is the bundle folder on disk, where saved captures go (and are
+	// listed in bundle.yaml); "" for the embedded demo, an archive or a
+	// live site without -o.
+	dir string
+
+	mu      sync.Mutex
+	targets map[string][2]string // capture name -> device, interface
+}
+
+// target remembers which device and interface a capture name stands for,
+// so that saving it into the bundle can say so in bundle.yaml.
+func (o *captureOpener) target(name, device, iface string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.targets == nil {
+		o.targets = map[string][2]string{}
+	}
+	o.targets[name] = [2]string{device, iface}
+}
+
+// save is the dashboard's SaveCapture: into the bundle's captures folder
+// (listed in bundle.yaml, so that reopening the bundle decodes it) when
+// there is a bundle folder, else the current folder.
+func (o *captureOpener) save(name string) (string, func(string) error) {
+	dir := o.dir
+	if dir == "" && o.live != nil {
+		dir = o.live.lastBundle()
+	}
+	if dir == "" {
+		return "", nil
+	}
+	o.mu.Lock()
+	t := o.targets[name]
+	o.mu.Unlock()
+	capDir := filepath.Join(dir, "captures")
+	if err := os.MkdirAll(capDir, bundle.DirMode); err != nil {
+		return "", nil
+	}
+	return capDir, func(path string) error {
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		return bundle.AddCapture(dir, bundle.CaptureMeta{File: filepath.ToSlash(rel), Device: t[0], Interface: t[1]})
+	}
 }
 
 func (o *captureOpener) open(f *netmodel.Finding) (string, func(context.Context) (capture.Source, error), error) {
@@ -38,6 +87,7 @@ func (o *captureOpener) open(f *netmodel.Finding) (string, func(context.Context)
 		} else {
 			filter = "" // a CAP finding's capture is shown whole
 		}
+		o.target(name, c.Device, c.Interface)
 		return name, func(ctx context.Context) (capture.Source, error) {
 			fh, err := o.fsys.Open(c.File)
 			if err != nil {
@@ -69,6 +119,7 @@ func (o *captureOpener) open(f *netmodel.Finding) (string, func(context.Context)
 		if filter != "" {
 			name += " [" + filter + "]"
 		}
+		o.target(name, "", o.iface)
 		return name, func(ctx context.Context) (capture.Source, error) {
 			return capture.OpenLive(o.iface, filter, 0)
 		}, nil
@@ -175,6 +226,7 @@ func (o *captureOpener) remote(f *netmodel.Finding, filter string) (string, func
 		if f := filter + streamFilter; f != "" {
 			name += " [" + f + "]"
 		}
+		o.target(name, d.Name, iface)
 		return name, func(ctx context.Context) (capture.Source, error) {
 			client, err := collect.Connect(ctx, o.live.inv, d.Name, o.live.o.runOptions(o.live.g, nil))
 			if err != nil {

@@ -200,3 +200,67 @@ func TestDemoCaptureReplay(t *testing.T) {
 		t.Errorf("%d LACPDUs replayed, want 16", n)
 	}
 }
+
+// A capture saved from the pane while a bundle folder is open goes into the
+// bundle's captures folder and into bundle.yaml, so that opening the bundle
+// again decodes it and judges it with the rest.
+func TestSavedCaptureJoinsTheBundle(t *testing.T) {
+	dir := bundleWithCapture(t)
+	snap, src, fsys, err := loadSiteFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &captureOpener{fsys: fsys, snap: snap, dir: bundleDir(src, fsys)}
+	if o.dir != dir {
+		t.Fatalf("bundle folder %q, want %q", o.dir, dir)
+	}
+	f := &netmodel.Finding{ID: "CAP-LACP-CHANGED", Subject: "sw1 a1", Evidence: []netmodel.Evidence{{Device: "sw1", File: "captures/sw1-a1.pcap"}}}
+	name, _, err := o.open(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveDir, saved := o.save(name)
+	if saveDir != filepath.Join(dir, "captures") || saved == nil {
+		t.Fatalf("save goes to %q (hook %v), want the bundle's captures folder", saveDir, saved != nil)
+	}
+	// What the pane writes: a pcapng of the packets it holds.
+	b, err := os.ReadFile("probes/capture/testdata/ovs-lacp-a1.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(saveDir, "capture-sw1-a1-20261128-050000.pcap")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := saved(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := saved(path); err != nil { // saved twice, listed once
+		t.Fatal(err)
+	}
+	again, _, err := loadSite(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range again.Captures {
+		got = append(got, c.File+" "+c.Device+" "+c.Interface)
+	}
+	want := []string{"captures/sw1-a1.pcap sw1 a1", "captures/capture-sw1-a1-20261128-050000.pcap sw1 a1"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("captures after reopening: %q, want %q", got, want)
+	}
+	if again.Captures[1].Packets == 0 {
+		t.Errorf("the saved capture was not decoded on reopening: %+v", again.Captures[1])
+	}
+
+	// The embedded demo has no folder on disk: saves go to the current folder.
+	demo, src, dfs, err := loadSiteFS("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &captureOpener{fsys: dfs, snap: demo, dir: bundleDir(src, dfs)}
+	if dir, hook := d.save("captures/kvm01-eno1.pcap"); dir != "" || hook != nil {
+		t.Errorf("demo saves to %q (hook %v), want the current folder", dir, hook != nil)
+	}
+}

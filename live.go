@@ -30,6 +30,14 @@ type liveCollector struct {
 	mu      sync.Mutex
 	site    *collect.Result
 	unknown map[string]*transport.UnknownHostKeyError
+	saved   string // the last bundle written (with -o)
+}
+
+// lastBundle is the folder of the last bundle written with -o, "" when none.
+func (l *liveCollector) lastBundle() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.saved
 }
 
 func newLiveCollector(g *globalOptions, o *collectOptions, inv *inventory.Inventory, ask *uiPrompter) *liveCollector {
@@ -110,6 +118,9 @@ func (l *liveCollector) Collect(ctx context.Context, only []string, progress fun
 			l.g.logger.Error("bundle not saved", "dir", dir, "err", err)
 		} else {
 			l.g.logger.Info("bundle saved", "dir", dir)
+			l.mu.Lock()
+			l.saved = dir
+			l.mu.Unlock()
 		}
 	}
 	snap, err := l.snapshot(whole)
@@ -216,5 +227,5 @@ func runLive(ctx context.Context, g *globalOptions, o *collectOptions) error {
 	c := newLiveCollector(g, o, inv, ask)
 	g.logger.Info("live collection", "inventory", o.inventory, "devices", len(inv.Devices))
 	opener := &captureOpener{iface: g.captureIface, live: c}
-	return ui.Run(ctx, ui.Options{Snapshot: queuedSite(inv), Source: "live: " + o.inventory, Logger: g.logger, Collector: c, Prompts: ask.ch, OpenCapture: opener.open})
+	return ui.Run(ctx, ui.Options{Snapshot: queuedSite(inv), Source: "live: " + o.inventory, Logger: g.logger, Collector: c, Prompts: ask.ch, OpenCapture: opener.open, SaveCapture: opener.save})
 }

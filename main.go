@@ -184,11 +184,24 @@ func loadSiteFS(path string) (*netmodel.Snapshot, string, fs.FS, error) {
 	return snap, path, fsys, err
 }
 
+// bundleDir is the bundle folder on disk that saved captures go into: the
+// path opened when it is a folder holding bundle.yaml, else "" (the
+// embedded demo, an archive, a folder of pasted outputs).
+func bundleDir(path string, fsys fs.FS) string {
+	if path == "" || fsys == nil {
+		return ""
+	}
+	if st, err := os.Stat(filepath.Join(path, "bundle.yaml")); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return path
+}
+
 func runDashboard(ctx context.Context, g *globalOptions, snap *netmodel.Snapshot, src string, fsys fs.FS) error {
 	findings := diagnose.Run(snap)
 	g.logger.Info("opened", "source", src, "devices", len(snap.Devices), "findings", len(findings))
-	opener := &captureOpener{fsys: fsys, snap: snap, iface: g.captureIface}
-	return ui.Run(ctx, ui.Options{Snapshot: snap, Findings: findings, Source: src, Logger: g.logger, OpenCapture: opener.open})
+	opener := &captureOpener{fsys: fsys, snap: snap, iface: g.captureIface, dir: bundleDir(src, fsys)}
+	return ui.Run(ctx, ui.Options{Snapshot: snap, Findings: findings, Source: src, Logger: g.logger, OpenCapture: opener.open, SaveCapture: opener.save})
 }
 
 func newOpenCmd(g *globalOptions) *cobra.Command {

@@ -105,6 +105,10 @@ type Options struct {
 	// from the finding), or why no capture can be made. Open runs in the
 	// capture's goroutine. Nil: no capture key.
 	OpenCapture func(f *netmodel.Finding) (name string, open func(ctx context.Context) (probe.Source, error), err error)
+	// SaveCapture, when set, says where the capture pane saves the capture
+	// called name (the bundle's captures folder, say) and what to do with
+	// each file written (list it in bundle.yaml). Nil: the current folder.
+	SaveCapture func(name string) (dir string, saved func(path string) error)
 }
 
 type rect struct{ x, y, w, h int }
@@ -401,7 +405,11 @@ func (m *Model) openCapture() tea.Cmd {
 		open = func(context.Context) (probe.Source, error) { return nil, err }
 	}
 	m.log.Debug("capture", "name", name)
-	m.capture = capture.New(m.sess.ctx, capture.Options{Open: open, Name: name})
+	copts := capture.Options{Open: open, Name: name}
+	if m.opts.SaveCapture != nil {
+		copts.SaveDir, copts.Saved = m.opts.SaveCapture(name)
+	}
+	m.capture = capture.New(m.sess.ctx, copts)
 	m.capOpen = true
 	m.setFocus(pane.Detail)
 	m.layout()

@@ -11,8 +11,8 @@
 // Keys: j/k/↑/↓, pgup/pgdn, home/g and end/G move (at the end the list
 // follows new packets); / filters the list by the packet text (a
 // case-insensitive substring; esc clears it); space pauses and resumes the
-// view (the capture goes on counting); w saves the packets the ring holds
-// as pcapng; esc or c closes the pane and stops the capture.
+// view (the capture goes on counting); s saves the packets the ring holds
+// as pcapng (into the bundle when the dashboard has one on disk); esc or c closes the pane and stops the capture.
 package capture
 
 import (
@@ -48,9 +48,12 @@ type Options struct {
 	// MaxRawBytes bounds the raw packet bytes kept for saving
 	// (DefaultMaxRawBytes when zero); the oldest packets go first.
 	MaxRawBytes int
-	// SaveDir is where w writes its pcapng file (the current directory when
+	// SaveDir is where s writes its pcapng file (the current directory when
 	// empty).
 	SaveDir string
+	// Saved, when set, is called with the path of each file written (for
+	// example to list it in the bundle's bundle.yaml); its error is shown.
+	Saved func(path string) error
 	// Now is the clock naming saved files (time.Now when nil).
 	Now func() time.Time
 }
@@ -86,7 +89,7 @@ func DefaultKeyMap() KeyMap {
 		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "newest, follow")),
 		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		Pause:    key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause")),
-		Save:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save pcapng")),
+		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save pcapng")),
 		Close:    key.NewBinding(key.WithKeys("esc", "c"), key.WithHelp("esc/c", "stop, close")),
 		Accept:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
@@ -128,6 +131,8 @@ type savedMsg struct {
 	path string
 	n    int
 	err  error
+	// listErr is the error of Options.Saved (the file itself was written).
+	listErr error
 }
 
 var lastID atomic.Uint64
@@ -402,6 +407,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		switch {
 		case msg.err != nil:
 			m.status = "save failed: " + msg.err.Error()
+		case msg.listErr != nil:
+			m.status = fmt.Sprintf("saved %d packets to %s (not listed in the bundle: %v)", msg.n, msg.path, msg.listErr)
 		default:
 			m.status = fmt.Sprintf("saved %d packets to %s", msg.n, msg.path)
 		}
@@ -553,13 +560,20 @@ func (m *Model) save() tea.Cmd {
 	}, strings.TrimSuffix(filepath.Base(m.opts.Name), filepath.Ext(m.opts.Name)))
 	path := filepath.Join(m.opts.SaveDir, "capture-"+name+"-"+m.now().Format("20060102-150405")+".pcapng")
 	m.status = "saving to " + path + "…"
-	e, id := m.eng, m.id
+	e, id, saved := m.eng, m.id, m.opts.Saved
 	return func() tea.Msg {
 		pkts := e.recorded()
 		if len(pkts) == 0 {
 			return savedMsg{id: id, path: path, err: fmt.Errorf("no packets to save")}
 		}
-		return savedMsg{id: id, path: path, n: len(pkts), err: writeFile(path, pkts)}
+		if err := writeFile(path, pkts); err != nil {
+			return savedMsg{id: id, path: path, n: len(pkts), err: err}
+		}
+		msg := savedMsg{id: id, path: path, n: len(pkts)}
+		if saved != nil {
+			msg.listErr = saved(path)
+		}
+		return msg
 	}
 }
 

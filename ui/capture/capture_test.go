@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -275,7 +276,7 @@ func TestSaveReadsBack(t *testing.T) {
 	m := New(context.Background(), opts)
 	m.SetSize(120, 30)
 	m = finish(t, m)
-	m, cmd := keys(m, "w")
+	m, cmd := keys(m, "s")
 	want := filepath.Join(opts.SaveDir, "capture-ovs-lacp-a1-20250102-030405.pcapng")
 	if !strings.Contains(m.Status(), "saving to "+want) {
 		t.Errorf("status %q", m.Status())
@@ -301,6 +302,43 @@ func TestSaveReadsBack(t *testing.T) {
 	}
 	if !strings.Contains(m.Status(), "saved "+itoa(m.Packets())+" packets") {
 		t.Errorf("status %q", m.Status())
+	}
+}
+
+func TestSaveCallsSavedHook(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		hookErr error
+		want    string
+	}{
+		{"listed", nil, "saved "},
+		{"not listed", errors.New("bundle.yaml is read-only"), "(not listed in the bundle: bundle.yaml is read-only)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := fileOptions("ovs-lacp-a1.pcap")
+			opts.SaveDir = t.TempDir()
+			var got []string
+			opts.Saved = func(path string) error {
+				got = append(got, path)
+				return tc.hookErr
+			}
+			m := New(context.Background(), opts)
+			m.SetSize(120, 30)
+			m = finish(t, m)
+			m, cmd := keys(m, "s")
+			m, _ = m.Update(cmd())
+			want := filepath.Join(opts.SaveDir, "capture-ovs-lacp-a1-20250102-030405.pcapng")
+			if len(got) != 1 || got[0] != want {
+				t.Fatalf("hook called with %q, want [%s]", got, want)
+			}
+			if _, err := os.Stat(want); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(m.Status(), tc.want) {
+				t.Errorf("status %q lacks %q", m.Status(), tc.want)
+			}
+		})
 	}
 }
 
