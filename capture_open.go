@@ -218,7 +218,11 @@ func (o *captureOpener) remote(f *netmodel.Finding, filter string) (string, func
 			}
 			streamFilter, filter = filter, ""
 		}
-		cmd, err := def.Capture(iface, filter)
+		build := def.Capture
+		if d.CaptureSudo {
+			build = def.CaptureSudo
+		}
+		cmd, err := build(iface, filter)
 		if err != nil {
 			return "", nil, err
 		}

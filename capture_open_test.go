@@ -162,6 +162,37 @@ func TestRemoteCaptureOverSSH(t *testing.T) {
 	}
 }
 
+// TestRemoteCaptureWithSudo: a device whose inventory entry says
+// capture_sudo: true captures through sudo -n, and nothing else is sent.
+func TestRemoteCaptureWithSudo(t *testing.T) {
+	pcap, err := os.ReadFile("probes/capture/testdata/ovs-lacp-a1.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := "sudo -n tcpdump -U -w - -i any 'ether proto 0x8809'"
+	specs := []sshlab.DeviceSpec{{Name: "kvm2", Platform: "linux", Outputs: map[string]string{line: string(pcap)}}}
+	site := sshlab.StartSite(t, specs, map[string]netmodel.Platform{"kvm2": netmodel.Linux}, nil, nil)
+	inv, err := inventory.Load(site.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Device("kvm2").CaptureSudo = true
+	g := &globalOptions{logger: slog.New(slog.DiscardHandler)}
+	o := &collectOptions{inventory: site.Inventory, sshConfig: site.SSHConfig, concurrency: 4, cmdTimeout: 30 * time.Second, deviceTimeout: time.Minute, maxOutput: 1 << 20}
+	opener := &captureOpener{live: newLiveCollector(g, o, inv, newUIPrompter())}
+	f := &netmodel.Finding{ID: "LACP-PARTNER-NOT-LACP", Subject: "kvm2 bond0", Evidence: []netmodel.Evidence{{Device: "kvm2", File: "devices/kvm2/proc-net-bonding@bond0.txt"}}}
+	_, open, err := opener.open(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countPackets(t, open); n != 32 {
+		t.Errorf("%d packets over SSH through sudo, want 32", n)
+	}
+	if got := site.Server.ReceivedCommands("kvm2"); len(got) != 1 || got[0] != line {
+		t.Errorf("device received %q, want [%s]", got, line)
+	}
+}
+
 // rawLine is a command line built outside the catalog.
 type rawLine struct {
 	line string

@@ -64,6 +64,9 @@ type Device struct {
 	// of the platform catalog's commands (a per-object command with its
 	// object's name); nothing else is collected from the device.
 	Commands []string `json:"commands,omitempty"`
+	// CaptureSudo runs the packet capture command through sudo -n (the
+	// user may capture only as root; sudo must not ask for a password).
+	CaptureSudo bool `json:"capture_sudo,omitempty"`
 	// Line is where the device is defined in the file.
 	Line int `json:"line,omitempty"`
 }

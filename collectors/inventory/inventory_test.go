@@ -384,3 +384,21 @@ func FuzzLoad(f *testing.F) {
 		checkInvariants(t, inv, probs)
 	})
 }
+
+func TestCaptureSudo(t *testing.T) {
+	inv, probs := parseStr("devices:\n  - {name: a, platform: linux, capture_sudo: true}\n  - {name: b, platform: linux, capture_sudo: no}\n  - {name: c, platform: linux}\n")
+	if len(probs) != 0 {
+		t.Fatal(msgs(probs))
+	}
+	var got []bool
+	for _, d := range inv.Devices {
+		got = append(got, d.CaptureSudo)
+	}
+	if diff := cmp.Diff([]bool{true, false, false}, got); diff != "" {
+		t.Error(diff)
+	}
+	_, probs = parseStr("devices:\n  - {name: a, platform: linux, capture_sudo: always}\n")
+	if len(probs) != 1 || probs[0].Line != 2 || probs[0].Col != 46 || !strings.Contains(probs[0].Msg, `"always"`) {
+		t.Errorf("problems: %s", msgs(probs))
+	}
+}

@@ -19,6 +19,7 @@ type draft struct {
 	ownTags                                      []string
 	commands                                     []string // as written
 	commandAts                                   []pos
+	captureSudo                                  bool // capture through sudo -n
 	group                                        *layer // the group it is listed under (nettui format)
 }
 
@@ -123,7 +124,7 @@ var (
 	groupKeys  = append(slices.Clone(layerKeys), "devices", "match_tags")
 	// deviceKeys are the keys of a device in a list; in a mapping the
 	// name is the key.
-	deviceKeys   = []string{"name", "host", "port", "user", "platform", "jump", "site", "tags", "commands"}
+	deviceKeys   = []string{"name", "host", "port", "user", "platform", "jump", "site", "tags", "commands", "capture_sudo"}
 	ansibleGroup = []string{"hosts", "children", "vars"}
 )
 
@@ -345,6 +346,18 @@ func (c *ctx) readDevice(n *yaml.Node, group *layer, named *kv) *draft {
 		}
 		if p.key == "commands" {
 			d.commands, d.commandAts = c.commandList(p.v, "commands in "+where)
+			continue
+		}
+		if p.key == "capture_sudo" {
+			if v, ok := c.scalar(p.v, "capture_sudo in "+where); ok {
+				switch strings.ToLower(v) {
+				case "true", "yes":
+					d.captureSudo = true
+				case "false", "no":
+				default:
+					c.problemf(at(p.v), explainCaptureSudo, "capture_sudo in %s is %q, not true or false", where, v)
+				}
+			}
 			continue
 		}
 		if !c.readSetting(p, where, &d.user, &d.port, &d.platform, &d.jump, &d.site, &d.ownTags) {

@@ -111,6 +111,7 @@ func (c *ctx) finish(inv *Inventory, r *result) {
 		if d.jump.ok() {
 			dev.Jump = d.jump.val
 		}
+		dev.CaptureSudo = d.captureSudo
 		if d.commands != nil {
 			def, err := platform.Get(dev.Platform)
 			for i, line := range d.commands {

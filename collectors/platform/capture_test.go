@@ -71,3 +71,35 @@ func TestCaptureCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptureSudo: a device configured for it captures through sudo -n
+// (never a password prompt); the gate accepts exactly that line, and sudo
+// with anything else than the capture command is refused.
+func TestCaptureSudo(t *testing.T) {
+	lin, _ := Get(netmodel.Linux)
+	esx, _ := Get(netmodel.ESXi)
+	c, err := lin.CaptureSudo("eth0", "ether proto 0x8809")
+	if want := "sudo -n tcpdump -U -w - -i eth0 'ether proto 0x8809'"; err != nil || c.Line() != want {
+		t.Fatalf("%q %v, want %q", c.Line(), err, want)
+	}
+	if err := Authorize(netmodel.Linux, c.Line()); err != nil {
+		t.Errorf("gate refuses what CaptureSudo built: %v", err)
+	}
+	if c, err := esx.CaptureSudo("vmnic2", ""); err == nil || !errors.Is(err, ErrNotAllowed) {
+		t.Errorf("ESXi has no sudo capture, got %q %v", c.Line(), err)
+	}
+	if c, err := lin.CaptureSudo("eth0;id", ""); err == nil {
+		t.Errorf("bad interface accepted through sudo: %q", c.Line())
+	}
+	for _, line := range []string{
+		"sudo -n ip -d -j addr show",
+		"sudo tcpdump -U -w - -i eth0",
+		"sudo -n tcpdump -U -w /tmp/x -i eth0",
+		"sudo -n -s",
+		"sudo -n tcpdump -U -w - -i eth0 'vlan'; id",
+	} {
+		if err := Authorize(netmodel.Linux, line); err == nil {
+			t.Errorf("%q passes the gate", line)
+		}
+	}
+}

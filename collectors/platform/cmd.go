@@ -152,8 +152,12 @@ func (d *Definition) match(line string) (Cmd, error) {
 			return cmd, nil
 		}
 	}
-	if d.CaptureCommand != "" {
-		pre, post, _ := strings.Cut(d.CaptureCommand, "{iface}")
+	for _, sudo := range []bool{false, true} {
+		tmpl := d.captureTemplate(sudo)
+		if tmpl == "" {
+			continue
+		}
+		pre, post, _ := strings.Cut(tmpl, "{iface}")
 		if rest, ok := strings.CutPrefix(line, pre); ok {
 			iface, tail, _ := strings.Cut(rest, " ")
 			filter := ""
@@ -161,7 +165,7 @@ func (d *Definition) match(line string) (Cmd, error) {
 				filter = unquoteArg(d.Quote, tail)
 			}
 			// Rebuilt and compared: a lax parse cannot let anything through.
-			if cmd, err := d.capture(iface, filter); err == nil && cmd.line == line {
+			if cmd, err := d.capture(iface, filter, sudo); err == nil && cmd.line == line {
 				return cmd, nil
 			}
 		}
@@ -249,17 +253,39 @@ func (d *Definition) Capture(iface, filter string) (Cmd, error) {
 	if err != nil {
 		return Cmd{}, err
 	}
-	return def.capture(iface, filter)
+	return def.capture(iface, filter, false)
 }
 
-func (d *Definition) capture(iface, filter string) (Cmd, error) {
-	if d.CaptureCommand == "" {
-		return Cmd{}, fmt.Errorf("%s: no packet capture command: %w", d.Platform, ErrNotAllowed)
+// CaptureSudo is Capture through sudo -n (the catalog's capture_sudo), for
+// a device whose user may capture only as root.
+func (d *Definition) CaptureSudo(iface, filter string) (Cmd, error) {
+	def, err := lookup(d.Platform)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return def.capture(iface, filter, true)
+}
+
+func (d *Definition) captureTemplate(sudo bool) string {
+	if sudo {
+		return d.CaptureSudoCommand
+	}
+	return d.CaptureCommand
+}
+
+func (d *Definition) capture(iface, filter string, sudo bool) (Cmd, error) {
+	tmpl := d.captureTemplate(sudo)
+	if tmpl == "" {
+		what := "no packet capture command"
+		if sudo {
+			what = "no packet capture command through sudo"
+		}
+		return Cmd{}, fmt.Errorf("%s: %s: %w", d.Platform, what, ErrNotAllowed)
 	}
 	if err := checkArg("ifname", iface); err != nil {
 		return Cmd{}, fmt.Errorf("%s: capture interface: %w", d.Platform, err)
 	}
-	line := strings.Replace(d.CaptureCommand, "{iface}", iface, 1)
+	line := strings.Replace(tmpl, "{iface}", iface, 1)
 	if strings.Contains(line, "{filter}") {
 		q := ""
 		var err error

@@ -77,6 +77,9 @@ type Definition struct {
 	// "{iface}" is the interface, "{filter}" (when present) a tcpdump
 	// filter. "" when the platform has none.
 	CaptureCommand string
+	// CaptureSudoCommand is CaptureCommand run through sudo -n, for
+	// devices configured for it; "" when the platform has none.
+	CaptureSudoCommand string
 	// Commands are collected in this order; a per-object command comes
 	// after the command whose output lists its objects.
 	Commands []Command
@@ -238,6 +241,7 @@ type platformYAML struct {
 	ConfigPrompt string        `yaml:"config_prompt"`
 	PagingOff    []string      `yaml:"paging_off"`
 	Capture      string        `yaml:"capture"`
+	CaptureSudo  string        `yaml:"capture_sudo"`
 	Quote        string        `yaml:"quote"`
 	Failures     []string      `yaml:"failures"`
 	Commands     []commandYAML `yaml:"commands"`
@@ -301,7 +305,7 @@ func buildDefinition(py platformYAML) (*Definition, error) {
 	if !slices.Contains(collected, p) {
 		return nil, fmt.Errorf("unknown platform (want one of %v)", collected)
 	}
-	d := &Definition{Platform: p, Quote: py.Quote, PagingOff: py.PagingOff, Failures: py.Failures, CaptureCommand: py.Capture}
+	d := &Definition{Platform: p, Quote: py.Quote, PagingOff: py.PagingOff, Failures: py.Failures, CaptureCommand: py.Capture, CaptureSudoCommand: py.CaptureSudo}
 	if len(py.Sessions) == 0 {
 		return nil, errors.New("no sessions")
 	}
