@@ -19,7 +19,7 @@ type draft struct {
 	ownTags                                      []string
 	commands                                     []string // as written
 	commandAts                                   []pos
-	captureSudo                                  bool // capture through sudo -n
+	captureSudo                                  bool   // capture through sudo -n
 	group                                        *layer // the group it is listed under (nettui format)
 }
 
