@@ -22,6 +22,16 @@ import (
 	"github.com/nettui/nettui/probes/capture"
 )
 
+// openLocal starts a local live capture: AF_PACKET in pure Go, or libpcap
+// in a build with -tags pcap (capture_pcap.go).
+var openLocal = func(iface, filter string) (capture.Source, error) {
+	src, err := capture.OpenLive(iface, filter, 0)
+	if err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
 // captureOpener starts the dashboard's captures: a capture of the bundle
 // that the finding cites or that was taken on its device (replayed, with
 // the finding's filter), else a live capture on a local interface when one
@@ -121,7 +131,7 @@ func (o *captureOpener) open(f *netmodel.Finding) (string, func(context.Context)
 		}
 		o.target(name, "", o.iface)
 		return name, func(ctx context.Context) (capture.Source, error) {
-			return capture.OpenLive(o.iface, filter, 0)
+			return openLocal(o.iface, filter)
 		}, nil
 	}
 	what := "this site"
