@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/nettui/nettui/diagnose"
 	"github.com/nettui/nettui/internal/netmodel"
 	"github.com/nettui/nettui/probes/capture"
+	"github.com/nettui/nettui/ui"
 )
 
 type captureOptions struct {
@@ -30,8 +33,8 @@ type captureOptions struct {
 func newCaptureCmd(g *globalOptions) *cobra.Command {
 	o := &captureOptions{}
 	cmd := &cobra.Command{
-		Use:   "capture -r FILE --summary",
-		Short: "Summarise a pcap/pcapng file and judge it, without the dashboard",
+		Use:   "capture -r FILE [--summary]",
+		Short: "Open a pcap/pcapng file in the capture pane, or summarise and judge it (--summary)",
 		Long: `Decode a capture (pcap or pcapng, gzip too): frames per VLAN, LACPDUs and
 BPDUs per sender, ESP per SPI and direction, IKE exchanges and notifies,
 ICMP fragmentation-needed; then the capture findings (CAP-...). With
@@ -39,9 +42,14 @@ ICMP fragmentation-needed; then the capture findings (CAP-...). With
 captured interface faces, the expected STP root, the port groups of the
 vSwitch); --device and --interface say where it was taken.
 
-Exit status as for diagnose: 0 no finding, 1 warnings, 2 critical, 3 unusable.`,
+Without --summary the dashboard opens with the capture pane on the file and
+the findings beside it. With --summary it prints instead; exit status as for
+diagnose: 0 no finding, 1 warnings, 2 critical, 3 unusable.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.read != "" && !o.summary {
+				return runCaptureDashboard(cmd, g, o)
+			}
 			return runCapture(cmd.OutOrStdout(), g, o)
 		},
 	}
@@ -62,29 +70,82 @@ type captureReport struct {
 	Findings []netmodel.Finding `json:"findings"`
 }
 
+// judgeFile decodes the capture file of o into a snapshot (the --bundle
+// site's, or an empty one) that holds it; rerr is where reading stopped
+// early, when it did.
+func judgeFile(o *captureOptions) (snap *netmodel.Snapshot, cp *netmodel.Capture, rerr, err error) {
+	r, err := capture.OpenFile(o.read)
+	if err != nil {
+		return nil, nil, nil, &exitError{code: exitUnusable, err: err}
+	}
+	defer r.Close()
+	cp, rerr = capture.Summarize(r, path.Base(o.read), o.device, o.iface)
+	if cp == nil || (rerr != nil && cp.Packets == 0) {
+		return nil, nil, nil, &exitError{code: exitUnusable, err: rerr}
+	}
+	snap = &netmodel.Snapshot{Expect: map[string]string{}}
+	if o.bundleDir != "" {
+		if snap, _, err = loadSite(o.bundleDir); err != nil {
+			return nil, nil, nil, &exitError{code: exitUnusable, err: err}
+		}
+	}
+	snap.Captures = append(snap.Captures, cp)
+	return snap, cp, rerr, nil
+}
+
+// runCaptureDashboard opens the dashboard on a capture file: the capture
+// pane replays it and the findings (the capture's, and with --bundle the
+// site's) are listed beside it.
+func runCaptureDashboard(cmd *cobra.Command, g *globalOptions, o *captureOptions) error {
+	opts, err := captureDashboard(g, o)
+	if err != nil {
+		return err
+	}
+	return ui.Run(cmd.Context(), opts)
+}
+
+func captureDashboard(g *globalOptions, o *captureOptions) (ui.Options, error) {
+	snap, _, rerr, err := judgeFile(o)
+	if err != nil {
+		return ui.Options{}, err
+	}
+	if snap.Site == "" {
+		snap.Site = path.Base(o.read)
+	}
+	if rerr != nil {
+		snap.Unrecognised = append(snap.Unrecognised, netmodel.Unrecognised{Path: o.read, Reason: "capture read stopped: " + rerr.Error()})
+	}
+	findings := diagnose.Run(snap)
+	g.logger.Info("capture opened", "file", o.read, "findings", len(findings))
+	name := path.Base(o.read)
+	open := func(*netmodel.Finding) (string, func(context.Context) (capture.Source, error), error) {
+		return name, func(context.Context) (capture.Source, error) {
+			fh, err := os.Open(o.read)
+			if err != nil {
+				return nil, err
+			}
+			r, err := capture.NewReader(fh, name)
+			if err != nil {
+				fh.Close()
+				return nil, err
+			}
+			return r, nil
+		}, nil
+	}
+	return ui.Options{Snapshot: snap, Findings: findings, Source: o.read, Logger: g.logger, OpenCapture: open, StartCapture: true}, nil
+}
+
 func runCapture(w io.Writer, g *globalOptions, o *captureOptions) error {
 	if o.read == "" || !o.summary {
-		return &exitError{code: exitUnusable, err: errors.New("capture needs -r FILE --summary (the capture pane of the dashboard is not part of this command)")}
+		return &exitError{code: exitUnusable, err: errors.New("capture needs -r FILE (with --summary to print instead of opening the dashboard)")}
 	}
 	if o.format != "text" && o.format != "json" {
 		return &exitError{code: exitUnusable, err: fmt.Errorf("--format %q: want text or json", o.format)}
 	}
-	r, err := capture.OpenFile(o.read)
+	snap, cp, rerr, err := judgeFile(o)
 	if err != nil {
-		return &exitError{code: exitUnusable, err: err}
+		return err
 	}
-	defer r.Close()
-	cp, rerr := capture.Summarize(r, path.Base(o.read), o.device, o.iface)
-	if cp == nil || (rerr != nil && cp.Packets == 0) {
-		return &exitError{code: exitUnusable, err: rerr}
-	}
-	snap := &netmodel.Snapshot{Expect: map[string]string{}}
-	if o.bundleDir != "" {
-		if snap, _, err = loadSite(o.bundleDir); err != nil {
-			return &exitError{code: exitUnusable, err: err}
-		}
-	}
-	snap.Captures = append(snap.Captures, cp)
 	var findings []netmodel.Finding
 	for _, f := range diagnose.Run(snap) {
 		if strings.HasPrefix(f.ID, "CAP-") {

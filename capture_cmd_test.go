@@ -2,10 +2,18 @@ package main
 
 import (
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/nettui/nettui/ui"
 )
 
 // TestCaptureSummaryRealCaptures: `nettui capture -r FILE --summary` on
@@ -73,5 +81,35 @@ func TestCaptureSummaryBadInput(t *testing.T) {
 	out, _, _ := runCLI(t, "capture", "-r", cut, "--summary")
 	if !strings.Contains(out, "read stopped: ") || !strings.Contains(out, "packet 32") || !strings.Contains(out, "31 packets") {
 		t.Errorf("truncated capture:\n%s", out)
+	}
+}
+
+// TestCaptureDashboard: `nettui capture -r FILE` opens the dashboard with the
+// capture pane replaying the file, decoded, and the capture's findings
+// listed beside it (a real strongSwan IKE_SA_INIT refused with
+// NO_PROPOSAL_CHOSEN).
+func TestCaptureDashboard(t *testing.T) {
+	g := &globalOptions{logger: slog.New(slog.DiscardHandler)}
+	opts, err := captureDashboard(g, &captureOptions{read: "probes/capture/testdata/ike-proposal-mismatch.pcap"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, f := range opts.Findings {
+		ids = append(ids, f.ID)
+	}
+	if strings.Join(ids, " ") != "CAP-IKE-NO-PROPOSAL" {
+		t.Fatalf("findings %v, want the NO_PROPOSAL_CHOSEN finding", ids)
+	}
+	tm := teatest.NewTestModel(t, ui.New(opts), teatest.WithInitialTermSize(160, 40))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		s := ansi.Strip(string(b))
+		return strings.Contains(s, "NO_PROPOSAL_CHOSEN") && strings.Contains(s, "CAP-IKE-NO-PROPOSAL") && strings.Contains(s, "IKE_SA_INIT")
+	}, teatest.WithDuration(5*time.Second))
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+
+	if _, err := captureDashboard(g, &captureOptions{read: "testdata/does-not-exist.pcap"}); err == nil {
+		t.Error("a missing file opened")
 	}
 }

@@ -109,7 +109,13 @@ type Options struct {
 	// called name (the bundle's captures folder, say) and what to do with
 	// each file written (list it in bundle.yaml). Nil: the current folder.
 	SaveCapture func(name string) (dir string, saved func(path string) error)
+	// StartCapture opens the capture pane at once (OpenCapture with the
+	// first finding selected): the dashboard of a capture file.
+	StartCapture bool
 }
+
+// startCaptureMsg opens the capture pane (Options.StartCapture).
+type startCaptureMsg struct{}
 
 type rect struct{ x, y, w, h int }
 
@@ -232,7 +238,11 @@ func Run(ctx context.Context, opts Options) error {
 // the event loop while the renderer may be flushing, which the race
 // detector reports.)
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.first, m.listenPrompts())
+	var start tea.Cmd
+	if m.opts.StartCapture && m.opts.OpenCapture != nil {
+		start = func() tea.Msg { return startCaptureMsg{} }
+	}
+	return tea.Batch(m.first, m.listenPrompts(), start)
 }
 
 // Focus returns the focused pane.
@@ -274,6 +284,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case pane.FocusMsg, pane.OpenRawMsg:
 		m.apply(msg)
+	case startCaptureMsg:
+		cmd = m.openCapture()
 	case progressMsg:
 		cmd = m.onProgress(msg)
 	case Progress:
