@@ -186,7 +186,21 @@ func New(ctx context.Context, opts Options) Model {
 			Prompt: "/", Placeholder: "packet text (lacp, vlan 10, 10.0.0.1, spi…)",
 			PromptStyle: t.Bold, PlaceholderStyle: t.Muted,
 		},
-		format: (*probe.Summary).String,
+		format: formatter(opts.Name),
+	}
+}
+
+// formatter renders a packet's text, without the interface name when it
+// only repeats the source's name (a capture file is its own "interface").
+func formatter(name string) func(*probe.Summary) string {
+	base, _, _ := strings.Cut(name, " [")
+	return func(s *probe.Summary) string {
+		if s.Iface == "" || (s.Iface != name && s.Iface != base) {
+			return s.String()
+		}
+		c := *s
+		c.Iface = ""
+		return c.String()
 	}
 }
 
