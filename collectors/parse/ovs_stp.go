@@ -137,8 +137,7 @@ func ovsParseSTP(r io.Reader, mode string) ([]*netmodel.STPBridge, error) {
 			t.RootCost, _ = strconv.Atoi(f[1])
 		}
 	}
-	if len(out) == 0 {
-		return nil, errorf(0, "no bridge")
-	}
+	// No block: the empty answer of a switch where no bridge runs this
+	// protocol (stp_enable/rstp_enable false).
 	return out, nil
 }
