@@ -71,7 +71,7 @@ func (c *Context) capSwitchPort(cp *netmodel.Capture) (*netmodel.Device, string,
 		return nil, "", nil
 	}
 	d := c.S.Device(cp.Device)
-	if d != nil && isSwitch(d.Platform) {
+	if d != nil && isSwitch(l2Platform(d)) {
 		name, sp := vlanPort(d, netmodel.CanonicalIfName(d.Platform, cp.Interface))
 		return d, name, sp
 	}
@@ -323,16 +323,38 @@ func checkCapBPDURoot(c *Context) []netmodel.Finding {
 	}
 	var out []netmodel.Finding
 	for _, cp := range c.S.Captures {
+		// One finding per root named on the capture's link, citing every
+		// bridge whose BPDUs name it.
+		type rootKey struct {
+			prio int
+			mac  string
+		}
+		var roots []rootKey
+		senders := map[rootKey][]netmodel.CapBPDU{}
 		for _, b := range cp.BPDU {
 			if macs[strings.ToLower(b.RootMAC)] {
 				continue
 			}
+			k := rootKey{b.RootPriority, strings.ToLower(b.RootMAC)}
+			if senders[k] == nil {
+				roots = append(roots, k)
+			}
+			senders[k] = append(senders[k], b)
+		}
+		for _, k := range roots {
+			var from []string
+			var ev []netmodel.Evidence
+			for _, b := range senders[k] {
+				from = append(from, b.Source)
+				ev = append(ev, capEv(cp, b.First, b.Last, fmt.Sprintf("%d BPDUs: root %d/%s, cost %d, bridge %d/%s", b.Count, b.RootPriority, b.RootMAC, b.RootCost, b.BridgePrio, b.BridgeMAC), ""))
+			}
+			b := senders[k][0]
 			out = append(out, netmodel.Finding{ID: CapBPDURoot, Severity: netmodel.SevCritical,
 				Title:   fmt.Sprintf("BPDUs on %s name root %d/%s, not %s", capWhere(cp), b.RootPriority, b.RootMAC, root.Name),
 				Subject: capWhere(cp) + " root " + b.RootMAC,
 				Why: fmt.Sprintf("bundle.yaml expects %s as the root bridge; the BPDUs on the wire (from %s) say the root is %d/%s. Traffic follows the tree towards that bridge. Lower %s's priority below every other bridge.",
-					root.Name, b.Source, b.RootPriority, b.RootMAC, root.Name),
-				Evidence: []netmodel.Evidence{capEv(cp, b.First, b.Last, fmt.Sprintf("%d BPDUs: root %d/%s, cost %d, bridge %d/%s", b.Count, b.RootPriority, b.RootMAC, b.RootCost, b.BridgePrio, b.BridgeMAC), "")},
+					root.Name, joinAnd(from), b.RootPriority, b.RootMAC, root.Name),
+				Evidence: ev,
 				Fix:      []netmodel.Fix{rootPriorityFix(root, &netmodel.STPBridge{Mode: b.Version})}})
 		}
 	}

@@ -72,9 +72,10 @@ func memberNames(ms []*netmodel.LAGMember) []string {
 
 // lagFix gives the commands that set LACP mode/rate on a LAG's members.
 func lagFix(d *netmodel.Device, lag *netmodel.LAG, members []*netmodel.LAGMember, what string) netmodel.Fix {
-	f := netmodel.Fix{Device: d.Name, Platform: d.Platform}
+	p := l2Platform(d)
+	f := netmodel.Fix{Device: d.Name, Platform: p}
 	num := strings.TrimLeft(lag.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
-	switch d.Platform {
+	switch p {
 	case netmodel.IOS, netmodel.NXOS, netmodel.EOS:
 		f.Commands = []string{"configure terminal"}
 		for _, m := range members {
@@ -112,7 +113,7 @@ func lagFix(d *netmodel.Device, lag *netmodel.LAG, members []*netmodel.LAGMember
 		}
 	default:
 		f.Commands = []string{"set LACP " + what + " on " + lag.Name}
-		f.Note = "the configuration syntax for " + platformName(d.Platform) + " is not known to nettui"
+		f.Note = "the configuration syntax for " + platformName(p) + " is not known to nettui"
 	}
 	return f
 }
@@ -485,12 +486,12 @@ func checkLACPAggregator(c *Context) []netmodel.Finding {
 // are stacked or paired (MLAG/vPC).
 func splitFix(d *netmodel.Device, lag *netmodel.LAG) []netmodel.Fix {
 	note := "until the two switches are one stack, virtual chassis or MLAG/vPC pair: active-backup needs no switch support; remove the channel on the switch ports too"
-	switch d.Platform {
+	switch p := l2Platform(d); p {
 	case netmodel.OVS:
-		return []netmodel.Fix{{Device: d.Name, Platform: d.Platform, Note: note,
+		return []netmodel.Fix{{Device: d.Name, Platform: p, Note: note,
 			Commands: []string{"ovs-vsctl set port " + lag.Name + " lacp=off bond_mode=active-backup"}}}
 	case netmodel.Linux:
-		return []netmodel.Fix{{Device: d.Name, Platform: d.Platform, Note: note + "; make it persistent in the host's network configuration",
+		return []netmodel.Fix{{Device: d.Name, Platform: p, Note: note + "; make it persistent in the host's network configuration",
 			Commands: []string{"ip link set " + lag.Name + " down", "ip link set " + lag.Name + " type bond mode active-backup", "ip link set " + lag.Name + " up"}}}
 	}
 	return nil
@@ -503,7 +504,7 @@ func (c *Context) defaultedFix(d *netmodel.Device, lag *netmodel.LAG, bad []*net
 	for _, m := range bad {
 		ep, _, ok := c.S.Peer(d.Name, m.Port)
 		if !ok {
-			out = append(out, netmodel.Fix{Device: d.Name, Platform: d.Platform,
+			out = append(out, netmodel.Fix{Device: d.Name, Platform: l2Platform(d),
 				Commands: []string{"show lldp neighbors", "show cdp neighbors"},
 				Note:     fmt.Sprintf("nettui does not know what %s is cabled to: find the far end and enable LACP (active) on it, in the same bundle as the ports facing the other members", netmodel.ShortIfName(m.Port))})
 			continue
@@ -523,9 +524,10 @@ func (c *Context) defaultedFix(d *netmodel.Device, lag *netmodel.LAG, bad []*net
 				}
 			}
 		}
-		f := netmodel.Fix{Device: pd.Name, Platform: pd.Platform}
+		pp := l2Platform(pd)
+		f := netmodel.Fix{Device: pd.Name, Platform: pp}
 		num := strings.TrimLeft(lag.Name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
-		switch pd.Platform {
+		switch pp {
 		case netmodel.ESXi:
 			dvs := "the distributed switch"
 			for _, vs := range pd.VSwitches {
@@ -559,7 +561,7 @@ func (c *Context) defaultedFix(d *netmodel.Device, lag *netmodel.LAG, bad []*net
 			f.Note = "AE is the aggregated interface of the other members"
 		default:
 			f.Commands = []string{fmt.Sprintf("enable LACP (active) on %s", ep.Port)}
-			f.Note = "the configuration syntax for " + platformName(pd.Platform) + " is not known to nettui"
+			f.Note = "the configuration syntax for " + platformName(pp) + " is not known to nettui"
 		}
 		dup := false
 		for _, o := range out {

@@ -119,9 +119,9 @@ func checkSTPRootUnexpected(c *Context) []netmodel.Finding {
 }
 
 func rootPriorityFix(d *netmodel.Device, b *netmodel.STPBridge) netmodel.Fix {
-	f := netmodel.Fix{Device: d.Name, Platform: d.Platform}
+	f := netmodel.Fix{Device: d.Name, Platform: l2Platform(d)}
 	vlan := strings.TrimLeft(strings.TrimPrefix(b.Instance, "VLAN"), "0")
-	switch d.Platform {
+	switch f.Platform {
 	case netmodel.IOS, netmodel.NXOS, netmodel.EOS:
 		target := "spanning-tree vlan " + orStr(vlan, "1-4094") + " priority 4096"
 		if strings.HasPrefix(b.Instance, "MST") {
@@ -177,7 +177,7 @@ func (c *Context) hostFacing(fn func(sw *netmodel.Device, port string, host stri
 		lk := &c.S.Links[i]
 		for _, pair := range [][2]netmodel.Endpoint{{lk.A, lk.B}, {lk.B, lk.A}} {
 			sw, peer := c.S.Device(pair[0].Device), c.S.Device(pair[1].Device)
-			if sw == nil || peer == nil || !isSwitch(sw.Platform) || peer.Platform != netmodel.ESXi {
+			if sw == nil || peer == nil || !isSwitch(l2Platform(sw)) || peer.Platform != netmodel.ESXi {
 				continue
 			}
 			fn(sw, pair[0].Port, peer.Name, lk)
@@ -433,9 +433,9 @@ func modeFix(da, db *netmodel.Device) netmodel.Fix {
 
 // stpModeFix sets a device's spanning-tree mode to the given one's family.
 func stpModeFix(d *netmodel.Device, mode, bridge string) netmodel.Fix {
-	f := netmodel.Fix{Device: d.Name, Platform: d.Platform}
+	f := netmodel.Fix{Device: d.Name, Platform: l2Platform(d)}
 	fam := stpFamily(mode)
-	switch d.Platform {
+	switch f.Platform {
 	case netmodel.IOS, netmodel.NXOS:
 		m := map[string]string{"rapid": "rapid-pvst", "mstp": "mst", "legacy": "pvst"}[fam]
 		if d.Platform == netmodel.NXOS && m == "pvst" {

@@ -65,7 +65,7 @@ func (c *Context) switchTrunks(fn func(lk *netmodel.Link, a, b trunkEnd)) {
 	for i := range c.S.Links {
 		lk := &c.S.Links[i]
 		da, db := c.S.Device(lk.A.Device), c.S.Device(lk.B.Device)
-		if da == nil || db == nil || !isSwitch(da.Platform) || !isSwitch(db.Platform) {
+		if da == nil || db == nil || !isSwitch(l2Platform(da)) || !isSwitch(l2Platform(db)) {
 			continue
 		}
 		na, pa := vlanPort(da, lk.A.Port)
@@ -157,7 +157,7 @@ func checkTrunkAllowedMismatch(c *Context) []netmodel.Finding {
 
 // trunkAddFix allows more VLANs on a trunk port, in the platform's syntax.
 func trunkAddFix(d *netmodel.Device, port string, vlans netmodel.VLANSet) netmodel.Fix {
-	switch d.Platform {
+	switch p := l2Platform(d); p {
 	case netmodel.IOS, netmodel.NXOS, netmodel.EOS:
 		return ifFix(d, port, "switchport trunk allowed vlan add "+vlans.String())
 	case netmodel.Junos:
@@ -165,19 +165,19 @@ func trunkAddFix(d *netmodel.Device, port string, vlans netmodel.VLANSet) netmod
 		for _, v := range vlans.IDs() {
 			cmds = append(cmds, fmt.Sprintf("set interfaces %s unit 0 family ethernet-switching vlan members %d", port, v))
 		}
-		return netmodel.Fix{Device: d.Name, Platform: d.Platform, Commands: append(cmds, "commit")}
+		return netmodel.Fix{Device: d.Name, Platform: p, Commands: append(cmds, "commit")}
 	case netmodel.OVS:
 		var cmds []string
 		for _, v := range vlans.IDs() {
 			cmds = append(cmds, fmt.Sprintf("ovs-vsctl add port %s trunks %d", port, v))
 		}
-		return netmodel.Fix{Device: d.Name, Platform: d.Platform, Commands: cmds}
+		return netmodel.Fix{Device: d.Name, Platform: p, Commands: cmds}
 	case netmodel.Linux:
 		var cmds []string
 		for _, v := range vlans.IDs() {
 			cmds = append(cmds, fmt.Sprintf("bridge vlan add dev %s vid %d", port, v))
 		}
-		return netmodel.Fix{Device: d.Name, Platform: d.Platform, Commands: cmds}
+		return netmodel.Fix{Device: d.Name, Platform: p, Commands: cmds}
 	}
 	return ifFix(d, port, "switchport trunk allowed vlan add "+vlans.String())
 }

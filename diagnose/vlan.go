@@ -816,6 +816,21 @@ func dedupe(s []string) []string {
 	return out
 }
 
+// l2Platform is the platform whose commands configure d's switching: a
+// Linux host whose bonds, trunks and spanning tree were read from Open
+// vSwitch outputs (the linux catalog collects ovs-vsctl/ovs-appctl) is an
+// Open vSwitch switch, and is configured with ovs-vsctl.
+func l2Platform(d *netmodel.Device) netmodel.Platform {
+	if d.Platform == netmodel.Linux {
+		for _, c := range d.Capabilities {
+			if strings.HasPrefix(c, "ovs-") {
+				return netmodel.OVS
+			}
+		}
+	}
+	return d.Platform
+}
+
 func isSwitch(p netmodel.Platform) bool {
 	switch p {
 	case netmodel.IOS, netmodel.NXOS, netmodel.EOS, netmodel.Junos, netmodel.OVS:
