@@ -62,6 +62,8 @@ func platformName(p netmodel.Platform) string {
 		return "Linux / strongSwan"
 	case netmodel.OVS:
 		return "Open vSwitch"
+	case netmodel.FRR:
+		return "FRRouting"
 	case "":
 		return "an unknown platform"
 	}

@@ -23,7 +23,7 @@ const (
 
 func init() {
 	addRule(Rule{ID: RouteProtectedMissing, Severity: netmodel.SevCritical, Title: "Protected subnet not routed into the tunnel",
-		Summary: "A remote protected subnet has no route into the tunnel (route-based) or toward the peer's interface (policy-based).",
+		Summary: "A remote protected subnet has no route into the tunnel (route-based) or toward the peer's interface (policy-based), or no route at all on a router on the gateway's protected side.",
 		Check:   checkProtectedRoutes})
 	addRule(Rule{ID: RoutePeerMissing, Severity: netmodel.SevCritical, Title: "No route to the IPsec peer",
 		Summary: "The peer's public address has no route: IKE cannot even start.",
@@ -45,8 +45,9 @@ func init() {
 		Check:   checkUnresolved})
 }
 
-// tables builds (once per run) the routing tables of every device.
-func (c *Context) tables(d *netmodel.Device) *rib.Table {
+// vrfTables builds (once per run) the routing tables of a device, one per
+// VRF (rib.Build); nil when the device's routes were not collected.
+func (c *Context) vrfTables(d *netmodel.Device) map[string]*rib.Table {
 	if c.ribs == nil {
 		c.ribs = map[*netmodel.Device]map[string]*rib.Table{}
 	}
@@ -55,10 +56,53 @@ func (c *Context) tables(d *netmodel.Device) *rib.Table {
 		t = rib.Build(d)
 		c.ribs[d] = t
 	}
+	return t
+}
+
+// swanTable is the routing table strongSwan installs its routes in on
+// Linux (charon.routing_table), looked up before main by the ip rule it
+// adds with the same priority (charon.routing_table_prio, both 220).
+const swanTable = "220"
+
+// fwdTable is how a device forwards by its routing tables, for the rules:
+// on a Linux host strongSwan's table 220 first, then main (as `ip rule`
+// has it); elsewhere the global table.
+type fwdTable struct {
+	first, main *rib.Table
+}
+
+// Resolve resolves a in the first table that has a route for it.
+func (f *fwdTable) Resolve(a netip.Addr) (rib.Resolution, error) {
+	if f.first != nil {
+		if res, err := f.first.Resolve(a); err == nil {
+			return res, nil
+		}
+	}
+	return f.main.Resolve(a)
+}
+
+// Covering returns the route covering p in the first table that has one.
+func (f *fwdTable) Covering(p netip.Prefix) (netmodel.Route, bool) {
+	if f.first != nil {
+		if r, ok := f.first.Covering(p); ok {
+			return r, true
+		}
+	}
+	return f.main.Covering(p)
+}
+
+// tables returns how d forwards (its global table, and strongSwan's
+// table 220 before it on Linux); nil when its routes were not collected.
+func (c *Context) tables(d *netmodel.Device) *fwdTable {
+	t := c.vrfTables(d)
 	if t == nil {
 		return nil
 	}
-	return t[""]
+	f := &fwdTable{main: t[""]}
+	if d.Platform == netmodel.Linux {
+		f.first = t[swanTable]
+	}
+	return f
 }
 
 // isTunnelIf reports whether name is a tunnel interface on d.
@@ -79,7 +123,7 @@ func isTunnelIf(d *netmodel.Device, name string) bool {
 }
 
 // egress resolves where d sends traffic for a: interface and the chain.
-func egress(t *rib.Table, a netip.Addr) (rib.Resolution, error) { return t.Resolve(a) }
+func egress(t *fwdTable, a netip.Addr) (rib.Resolution, error) { return t.Resolve(a) }
 
 func routeEvidence(l *evList, d *netmodel.Device, res rib.Resolution, note string) {
 	for _, r := range res.Chain {
@@ -105,10 +149,17 @@ func staticRouteFix(d *netmodel.Device, net netip.Prefix, ifname string, gw neti
 		f.Commands = []string{"configure terminal", fmt.Sprintf("ip route %s %s %s", net.Masked().Addr(), maskOf(net), via), "end", "copy running-config startup-config"}
 	case netmodel.ASA:
 		f.Commands = []string{"configure terminal", fmt.Sprintf("route %s %s %s %s", orStr(ifname, "outside"), net.Masked().Addr(), maskOf(net), via), "end", "write memory"}
+	case netmodel.FRR:
+		f.Commands = []string{"configure terminal", fmt.Sprintf("ip route %s %s", net, orStr(ifname, via)), "end", "write memory"}
 	case netmodel.Linux:
-		if ifname != "" {
+		switch {
+		case frrManaged(d):
+			// The routes come from FRR: a kernel route added by hand would
+			// not survive it (nor a reboot).
+			f.Commands = []string{fmt.Sprintf("vtysh -c 'configure terminal' -c 'ip route %s %s' -c 'end' -c 'write memory'", net, orStr(ifname, via))}
+		case ifname != "":
 			f.Commands = []string{fmt.Sprintf("ip route add %s dev %s", net, ifname)}
-		} else {
+		default:
 			f.Commands = []string{fmt.Sprintf("ip route add %s via %s", net, gw)}
 		}
 	default:
@@ -168,8 +219,24 @@ func localNets(e *TunnelEnd) []netip.Prefix {
 	return out
 }
 
-// tunnelIface is the tunnel interface an end's route-based child uses.
+// tunnelIface is the tunnel interface an end's route-based child uses —
+// or, on a Linux host whose strongSwan does ESP in userspace
+// (kernel-libipsec), its TUN device: that plugin only sees the packets
+// routed into it, so every protected subnet must be routed there whatever
+// the selectors.
 func tunnelIface(e *TunnelEnd) string {
+	if n := ownTunnelIface(e); n != "" {
+		return n
+	}
+	if e.Dev.Platform == netmodel.Linux {
+		return libipsecTUN(e.Dev)
+	}
+	return ""
+}
+
+// ownTunnelIface is the tunnel interface an end's children or SAs are
+// bound to (route-based), or "".
+func ownTunnelIface(e *TunnelEnd) string {
 	for _, ch := range e.Children {
 		if ch.Interface != "" {
 			return ch.Interface
@@ -183,17 +250,80 @@ func tunnelIface(e *TunnelEnd) string {
 	return ""
 }
 
+// routesFollowSAs reports whether the end's routes into the tunnel come
+// and go with its child SAs: charon routes a subnet into its
+// kernel-libipsec TUN (table 220) once the CHILD_SA protecting it is
+// installed, and removes the route with it — whatever
+// charon.install_routes says, and whether or not FRR runs there (the
+// plugin installs its routes itself). While no such SA is up, a missing
+// route is a symptom, and the IPsec rules say why the SA is missing.
+func routesFollowSAs(e *TunnelEnd) bool {
+	tif := libipsecTUN(e.Dev)
+	return e.Dev.Platform == netmodel.Linux && tif != "" && ownTunnelIface(e) == ""
+}
+
+// childSAFor reports whether an installed child SA of the end protects
+// traffic to the remote subnet n.
+func childSAFor(e *TunnelEnd, n netip.Prefix) bool {
+	for _, sa := range e.ChildSAs {
+		for _, s := range sa.Selectors {
+			if s.Remote.IsValid() && s.Remote.Bits() <= n.Bits() && s.Remote.Contains(n.Addr()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// libipsecTUN returns the TUN device strongSwan's kernel-libipsec plugin
+// creates (ipsec0, or ipsecN when configured), found among the device's
+// interfaces (a tunnel without outer addresses) or, when the interfaces
+// were not collected, as the interface of a route: "" when there is none.
+func libipsecTUN(d *netmodel.Device) string {
+	isName := func(n string) bool {
+		rest, ok := strings.CutPrefix(n, "ipsec")
+		if !ok || rest == "" {
+			return false
+		}
+		for _, c := range rest {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	for _, i := range d.Interfaces {
+		if i.Tunnel && isName(i.Name) && !i.TunnelDst.IsValid() {
+			return i.Name
+		}
+	}
+	if len(d.Interfaces) > 0 {
+		return ""
+	}
+	for _, r := range d.Routes {
+		if isName(r.Interface) {
+			return r.Interface
+		}
+	}
+	return ""
+}
+
 func checkProtectedRoutes(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
 	for _, e := range c.Tunnels() {
+		out = append(out, c.routersBehind(e)...)
 		t := c.tables(e.Dev)
 		if t == nil {
 			continue // routes not collected: nothing to judge
 		}
 		nets, srcs := remoteNets(e)
 		tif := tunnelIface(e)
+		swanRoutes := routesFollowSAs(e)
 		peerRes, perr := egress(t, e.Peer)
 		for _, n := range nets {
+			if swanRoutes && !childSAFor(e, n) {
+				continue
+			}
 			res, err := egress(t, n.Addr())
 			covering, covOK := t.Covering(n)
 			l := &evList{c: c}
@@ -237,6 +367,92 @@ func checkProtectedRoutes(c *Context) []netmodel.Finding {
 		}
 	}
 	return out
+}
+
+// routersBehind judges the routers on an end's protected side: devices
+// other than the gateway, not tunnel ends themselves, whose connected
+// networks lie inside the end's local protected subnets. Traffic from
+// there to a remote protected subnet must reach the gateway; a router
+// with no route at all for that subnet drops it before it gets there. (A
+// route elsewhere, a default toward a core router for instance, may
+// well lead to the gateway: without the path nettui cannot tell, and says
+// nothing.)
+func (c *Context) routersBehind(e *TunnelEnd) []netmodel.Finding {
+	locals := localNets(e)
+	nets, srcs := remoteNets(e)
+	if len(locals) == 0 || len(nets) == 0 {
+		return nil
+	}
+	ends := map[*netmodel.Device]bool{}
+	for _, o := range c.Tunnels() {
+		ends[o.Dev] = true
+	}
+	var out []netmodel.Finding
+	for _, d := range c.S.Devices {
+		if ends[d] {
+			continue
+		}
+		t := c.tables(d)
+		if t == nil {
+			continue
+		}
+		side, inside, ok := protectedSide(d, locals)
+		if !ok {
+			continue
+		}
+		gw := addrOnLink(e.Dev, d)
+		for _, n := range nets {
+			if _, ok := t.Covering(n); ok {
+				continue
+			}
+			l := &evList{c: c}
+			l.add(e.Dev.Name, srcs[n], fmt.Sprintf("%s is protected by the tunnel to %s", n, e.Peer))
+			l.add(d.Name, side.Src, fmt.Sprintf("%s is connected to %s, inside %s's protected %s", side.Prefix, d.Name, e.Dev.Name, inside))
+			why := fmt.Sprintf("%s is on %s's protected side (its network %s is inside the local selector %s) but has no route for the remote protected subnet %s: traffic from its networks to %s is dropped here and never reaches %s's tunnel to %s.",
+				d.Name, e.Dev.Name, side.Prefix, inside, n, n, e.Dev.Name, e.Peer)
+			f := netmodel.Finding{ID: RouteProtectedMissing, Severity: netmodel.SevCritical,
+				Title:    fmt.Sprintf("%s not routed toward %s's tunnel to %s", n, e.Dev.Name, e.Peer),
+				Subject:  fmt.Sprintf("%s → %s", d.Name, n),
+				Why:      why,
+				Evidence: l.out}
+			if gw.IsValid() {
+				f.Fix = []netmodel.Fix{staticRouteFix(d, n, "", gw)}
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// protectedSide returns a connected network of d inside one of locals,
+// and that local subnet.
+func protectedSide(d *netmodel.Device, locals []netip.Prefix) (netmodel.Route, netip.Prefix, bool) {
+	for _, r := range d.Routes {
+		if !r.Active || r.Protocol != "connected" || r.VRF != "" {
+			continue
+		}
+		for _, l := range locals {
+			if l.Bits() <= r.Prefix.Bits() && l.Contains(r.Prefix.Addr()) {
+				return r, l, true
+			}
+		}
+	}
+	return netmodel.Route{}, netip.Prefix{}, false
+}
+
+// addrOnLink returns an address of gw on a network d is connected to: the
+// next hop d should use toward gw.
+func addrOnLink(gw, d *netmodel.Device) netip.Addr {
+	for _, i := range gw.Interfaces {
+		for _, a := range i.Addrs {
+			for _, r := range d.Routes {
+				if r.Active && r.Protocol == "connected" && r.Prefix.Contains(a.Addr()) {
+					return a.Addr()
+				}
+			}
+		}
+	}
+	return netip.Addr{}
 }
 
 func checkPeerRoutes(c *Context) []netmodel.Finding { return peerRoutes(c, false) }
@@ -362,8 +578,9 @@ func checkAsymmetric(c *Context) []netmodel.Finding {
 		for _, n := range bNets {
 			covered[n] = true // ROUTE-PROTECTED-MISSING judges b's route to these
 		}
+		bSwan := routesFollowSAs(b)
 		for _, src := range localNets(a) {
-			if covered[src] {
+			if covered[src] || (bSwan && !childSAFor(b, src)) {
 				continue
 			}
 			res, err := egress(tb, src.Addr())
@@ -399,28 +616,92 @@ func checkAsymmetric(c *Context) []netmodel.Finding {
 func checkUnresolved(c *Context) []netmodel.Finding {
 	var out []netmodel.Finding
 	for _, d := range c.S.Devices {
-		t := c.tables(d)
-		if t == nil {
+		tabs := c.vrfTables(d)
+		if tabs == nil {
 			continue
 		}
+		// The VRFs whose table was collected (configured statics alone
+		// make an empty table of their VRF).
+		collected := map[string]bool{}
 		for _, r := range d.Routes {
-			if !r.Active || r.Protocol != "static" || !r.NextHop.IsValid() || r.Interface != "" {
+			if !r.Configured {
+				collected[r.VRF] = true
+			}
+		}
+		for _, r := range d.Routes {
+			if r.Protocol != "static" || !r.NextHop.IsValid() || r.Interface != "" || !(r.Active || r.Configured) {
 				continue
 			}
-			if _, err := t.Resolve(r.NextHop); err == nil {
-				continue
-			} else {
-				l := &evList{c: c}
-				l.add(d.Name, r.Src, fmt.Sprintf("static %s via %s", r.Prefix, r.NextHop))
-				out = append(out, netmodel.Finding{ID: RouteNextHopUnresolved, Severity: netmodel.SevWarning,
-					Title:    fmt.Sprintf("static route %s: next hop %s does not resolve", r.Prefix, r.NextHop),
-					Subject:  fmt.Sprintf("%s %s", d.Name, r.Prefix),
-					Why:      fmt.Sprintf("The static route %s via %s on %s points to a next hop that no connected or resolvable route reaches (%v). The route is unusable: its traffic follows a less specific route, or is dropped.", r.Prefix, r.NextHop, d.Name, err),
-					Evidence: l.out,
-					Fix:      []netmodel.Fix{staticRouteFix(d, r.Prefix, "", r.NextHop)}})
-				out[len(out)-1].Fix[0].Note = "replace the next hop with a gateway on a connected network (or name the exit interface)"
+			if !collected[r.VRF] {
+				continue // that VRF's table was not collected: nothing to judge by
 			}
+			t := tabs[r.VRF]
+			if r.Configured && installedStatic(d, r) {
+				continue
+			}
+			res, err := t.Resolve(r.NextHop)
+			viaDefault := false
+			if err == nil {
+				// A route in use resolves: fine. A configured static that
+				// is in no table, and whose next hop only the default
+				// route covers, is FRR not resolving next hops through
+				// the default route.
+				if !r.Configured || res.Chain[0].Prefix.Bits() > 0 {
+					continue
+				}
+				viaDefault = true
+			}
+			l := &evList{c: c}
+			note := fmt.Sprintf("static %s via %s", r.Prefix, r.NextHop)
+			if r.Configured {
+				note += ", configured"
+			}
+			l.add(d.Name, r.Src, note)
+			var why string
+			switch {
+			case viaDefault:
+				routeEvidence(l, d, res, fmt.Sprintf("only the default route covers %s", r.NextHop))
+				why = fmt.Sprintf("The static route %s via %s is configured on %s but is in no routing table: only the default route covers %s, and FRR does not resolve a static route's next hop through the default route (unless `ip nht resolve-via-default` is set), so staticd never installs it. Its traffic follows a less specific route, or is dropped.", r.Prefix, r.NextHop, d.Name, r.NextHop)
+			case r.Configured:
+				why = fmt.Sprintf("The static route %s via %s is configured on %s but is in no routing table: no connected or resolvable route reaches %s (%v), and FRR only installs a static whose next hop resolves (`show ip nht` lists it unresolved). Its traffic follows a less specific route, or is dropped.", r.Prefix, r.NextHop, d.Name, r.NextHop, err)
+			default:
+				why = fmt.Sprintf("The static route %s via %s on %s points to a next hop that no connected or resolvable route reaches (%v). The route is unusable: its traffic follows a less specific route, or is dropped.", r.Prefix, r.NextHop, d.Name, err)
+			}
+			subject := fmt.Sprintf("%s %s", d.Name, r.Prefix)
+			if r.VRF != "" {
+				subject = fmt.Sprintf("%s vrf %s %s", d.Name, r.VRF, r.Prefix)
+			}
+			out = append(out, netmodel.Finding{ID: RouteNextHopUnresolved, Severity: netmodel.SevWarning,
+				Title:    fmt.Sprintf("static route %s: next hop %s does not resolve", r.Prefix, r.NextHop),
+				Subject:  subject,
+				Why:      why,
+				Evidence: l.out,
+				Fix:      []netmodel.Fix{staticRouteFix(d, r.Prefix, "", r.NextHop)}})
+			out[len(out)-1].Fix[0].Note = "replace the next hop with a gateway on a connected network (or name the exit interface)"
 		}
 	}
 	return out
+}
+
+// installedStatic reports whether a configured static is in one of the
+// device's routing tables: a static route (from FRR's RIB or the kernel's
+// table) of the same VRF and prefix through the same next hop.
+func installedStatic(d *netmodel.Device, cfg netmodel.Route) bool {
+	for _, r := range d.Routes {
+		if !r.Configured && r.VRF == cfg.VRF && r.Prefix == cfg.Prefix && r.Protocol == "static" && r.NextHop == cfg.NextHop {
+			return true
+		}
+	}
+	return false
+}
+
+// frrManaged reports whether a Linux host's static routes come from FRR:
+// its running-config (read as configured statics) was collected.
+func frrManaged(d *netmodel.Device) bool {
+	for _, r := range d.Routes {
+		if r.Configured {
+			return true
+		}
+	}
+	return false
 }

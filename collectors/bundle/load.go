@@ -285,16 +285,36 @@ func detect(f *file, platform netmodel.Platform) (*parse.Entry, string) {
 		if cmd == "" {
 			continue
 		}
-		if e, arg := parse.MatchCommand(cmd, platform); e != nil {
-			if arg != "" {
-				f.arg = arg
+		if platform == "" {
+			// Without a platform the same command line may be several
+			// platforms' (show ip route: IOS and FRR's vtysh): the content
+			// decides among them.
+			c := *f.cleaned
+			c.Command = cmd
+			if e, _ := parse.Detect(&c, ""); e != nil {
+				if _, arg := parse.MatchCommand(cmd, e.Platform); arg != "" {
+					f.arg = arg
+				}
+				return e, ""
 			}
-			return e, ""
+			continue
+		}
+		// The device's own commands first, then those of the software a
+		// Linux host runs (ovs-vsctl, vtysh).
+		for _, p := range hosted(platform) {
+			if e, arg := parse.MatchCommand(cmd, p); e != nil {
+				if arg != "" {
+					f.arg = arg
+				}
+				return e, ""
+			}
 		}
 	}
 	if platform != "" {
-		if e := parse.Lookup(platform, capName); e != nil {
-			return e, ""
+		for _, p := range hosted(platform) {
+			if e := parse.Lookup(p, capName); e != nil {
+				return e, ""
+			}
 		}
 	}
 	e, reason := parse.Detect(f.cleaned, platform)
@@ -304,6 +324,13 @@ func detect(f *file, platform netmodel.Platform) (*parse.Entry, string) {
 		}
 	}
 	return e, reason
+}
+
+// hosted lists the platforms whose parsers may read a device's outputs:
+// its own, then those it carries (netmodel.Platform.Carries). An unknown
+// platform stays unknown (every parser).
+func hosted(p netmodel.Platform) []netmodel.Platform {
+	return append([]netmodel.Platform{p}, p.Carried()...)
 }
 
 func envCommand(f *file) string {
@@ -461,7 +488,7 @@ func loadDevice(fsys fs.FS, dir string, d *netmodel.Device, red *redact.Redactor
 			rf.Errors = append(rf.Errors, pe)
 			d.Errors = append(d.Errors, pe)
 		}
-		if f.entry.Platform != d.Platform && d.Platform != "" {
+		if !d.Platform.Carries(f.entry.Platform) && d.Platform != "" {
 			fail(0, fmt.Sprintf("output is %s but the device is %s; read as %s", f.entry.Platform, d.Platform, f.entry.Platform))
 		}
 		if de := f.cleaned.DeviceErr; de != nil {

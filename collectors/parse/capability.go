@@ -55,6 +55,10 @@ const (
 	CapXfrmState    = "ip-xfrm-state"      // ip xfrm state
 	CapXfrmPolicy   = "ip-xfrm-policy"     // ip xfrm policy
 	CapLinuxRoute   = "ip-route"           // ip route show table all / ip -j route
+
+	// FRRouting (platform frr; on a Linux host through vtysh -c)
+	CapFRRRoute     = "frr-show-ip-route"       // show ip route [vrf X|all] [json]
+	CapFRRRunConfig = "frr-show-running-config" // show running-config
 )
 
 // Layer-2 capabilities: LACP, STP, trunks on every platform.

@@ -97,7 +97,8 @@ type Command struct {
 	// per-object command.
 	Command string
 	// Parser is the platform whose parser reads the output: the
-	// definition's platform, or ovs for Open vSwitch outputs on Linux.
+	// definition's platform, or ovs / frr for Open vSwitch and FRRouting
+	// outputs on Linux.
 	Parser netmodel.Platform
 	// ArgFrom is, for a per-object command, the capability whose output
 	// lists the objects; ArgPick says what is read from it (vswitches,
@@ -134,7 +135,8 @@ type catalog struct {
 var loadCatalog = sync.OnceValues(func() (*catalog, error) { return parseCatalog(catalogYAML) })
 
 // collected are the platforms a catalog may define: every platform the
-// parsers know except ovs, whose outputs are collected on Linux hosts.
+// parsers know except ovs and frr, whose outputs are collected on Linux
+// hosts.
 var collected = []netmodel.Platform{
 	netmodel.ESXi, netmodel.Linux, netmodel.IOS, netmodel.NXOS, netmodel.EOS, netmodel.Junos, netmodel.ASA,
 }
@@ -175,6 +177,8 @@ func lookup(p netmodel.Platform) (*Definition, error) {
 		return nil, fmt.Errorf("no platform given: nettui collects from %s", strings.Join(names, ", "))
 	case netmodel.OVS:
 		return nil, fmt.Errorf("platform ovs: Open vSwitch outputs are collected on Linux hosts (platform linux)")
+	case netmodel.FRR:
+		return nil, fmt.Errorf("platform frr: FRRouting outputs are collected on Linux hosts through vtysh (platform linux)")
 	}
 	return nil, fmt.Errorf("platform %q: nettui collects from %s", p, strings.Join(names, ", "))
 }
@@ -378,8 +382,8 @@ func buildCommand(d *Definition, cy commandYAML) (Command, error) {
 	}
 	if cy.Parser != "" {
 		c.Parser = netmodel.Platform(cy.Parser)
-		if c.Parser != d.Platform && !(d.Platform == netmodel.Linux && c.Parser == netmodel.OVS) {
-			return c, fmt.Errorf("parser %q: only linux hosts carry another platform's outputs (ovs)", cy.Parser)
+		if !d.Platform.Carries(c.Parser) {
+			return c, fmt.Errorf("parser %q: only linux hosts carry another platform's outputs (ovs, frr)", cy.Parser)
 		}
 	}
 	if err := checkLiteral(strings.Replace(c.Command, argToken, "x", 1)); err != nil {

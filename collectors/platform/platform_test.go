@@ -138,7 +138,7 @@ func TestCommandsReadBack(t *testing.T) {
 func TestParsersCovered(t *testing.T) {
 	for _, e := range parse.Entries() {
 		host := e.Platform
-		if host == netmodel.OVS {
+		if netmodel.Linux.Carries(host) {
 			host = netmodel.Linux
 		}
 		d, err := Get(host)
@@ -251,6 +251,9 @@ func readOnly(d *Definition, line string) string {
 	if words[0] == "ovs-vsctl" && !slices.Contains(words, "show") && !slices.Contains(words, "list") {
 		return "an ovs-vsctl command other than show/list"
 	}
+	if words[0] == "vtysh" && !vtyshShowOnly(line) {
+		return "a vtysh command other than one -c 'show ...'"
+	}
 	if strings.HasPrefix(words[0], "esxcfg-") && (len(words) != 2 || words[1] != "-l") {
 		return "an esxcfg command other than -l"
 	}
@@ -259,6 +262,18 @@ func readOnly(d *Definition, line string) string {
 		return "a CLI command that is not show"
 	}
 	return ""
+}
+
+// vtyshShowOnly reports whether line is `vtysh -c 'show ...'` and nothing
+// else: vtysh runs every -c in turn (a second could configure) and -b / -f
+// apply configuration.
+func vtyshShowOnly(line string) bool {
+	rest, ok := strings.CutPrefix(line, "vtysh -c '")
+	if !ok || !strings.HasSuffix(rest, "'") {
+		return false
+	}
+	inner := strings.TrimSuffix(rest, "'")
+	return strings.HasPrefix(inner, "show ") && !strings.ContainsAny(inner, "'|")
 }
 
 // TestReadOnlyCheckBites proves the check above refuses what it is meant
@@ -276,6 +291,8 @@ func TestReadOnlyCheckBites(t *testing.T) {
 		{linux, "swanctl --terminate --ike x"}, {linux, "ovs-vsctl del-port br0 p1"}, {linux, "ip route show | sh"},
 		{linux, "ovs-vsctl --format=json list port -- set port p1 tag=5"}, {linux, "ovs-appctl bond/set-active-member bond0 p1"},
 		{linux, "ovs-appctl vlog/set dbg"}, {linux, "ovs-vsctl emer-reset"},
+		{linux, "vtysh -c 'configure terminal' -c 'no ip route 10.0.0.0/8 eth0'"}, {linux, "vtysh -c 'show ip route' -c 'write memory'"},
+		{linux, "vtysh -b"}, {linux, "vtysh -c 'clear ip bgp *'"},
 		{esxi, "esxcli network vswitch standard portgroup set -p x --vlan-id 5"}, {esxi, "esxcfg-vswitch -A pg vSwitch0"},
 		{esxi, "esxcli network vswitch standard portgroup remove -p x -v vSwitch0"},
 	} {

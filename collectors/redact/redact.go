@@ -78,6 +78,14 @@ var patterns = []pattern{
 	{re: regexp.MustCompile(`(?:tacacs-server|radius-server)\s+(?:.*\s)?key\s+(?:[0-9]\s+)?(?P<s>\S+)`)},
 	{re: regexp.MustCompile(`^\s*key\s+(?:[0-9]\s+)?(?P<s>\S+)\s*$`)},
 	{re: regexp.MustCompile(`neighbor\s+\S+\s+password\s+(?:[0-9]\s+)?(?P<s>\S+)`)},
+	// FRRouting (and IOS line vty): a daemon's or line's password; IS-IS
+	// area/domain/circuit passwords; RIP and OSPFv3 authentication keys;
+	// NHRP authentication.
+	{re: regexp.MustCompile(`^\s*password\s+(?:[0-9]\s+)?(?P<s>\S+)\s*$`)},
+	{re: regexp.MustCompile(`(?:area-password|domain-password|isis\s+password|openfabric\s+password)\s+(?:clear|md5)\s+(?P<s>\S+)`)},
+	{re: regexp.MustCompile(`rip\s+authentication\s+string\s+(?P<s>\S+)`)},
+	{re: regexp.MustCompile(`authentication\s+keyid\s+\d+\s+hash-algo\s+\S+\s+key\s+(?P<s>\S+)`)},
+	{re: regexp.MustCompile(`nhrp\s+authentication\s+(?P<s>\S+)`)},
 	// SNMP communities (IOS, NX-OS, ASA, Junos set form).
 	{re: regexp.MustCompile(`snmp-server\s+community\s+(?P<s>\S+)`)},
 	{re: regexp.MustCompile(`set snmp community\s+"?(?P<s>[^"\s]+)`)},

@@ -41,6 +41,43 @@ func TestLine(t *testing.T) {
 	}
 }
 
+// TestFRRSecrets: the secrets of an FRR running-config — daemon and enable
+// passwords (the first two lines as recorded from FRR 8.4), BGP neighbor
+// passwords, IS-IS, RIP, OSPFv3 and NHRP keys — become tokens, and the
+// words around them stay.
+func TestFRRSecrets(t *testing.T) {
+	r := NewWithKey([]byte("test key"))
+	for _, tc := range []struct{ in, secret, kept string }{
+		{"password nettui-vty-pw-1", "nettui-vty-pw-1", "password "},
+		{"enable password nettui-enable-pw-2", "nettui-enable-pw-2", "enable password "},
+		{" neighbor 10.9.0.2 password nettui-bgp-pw-3", "nettui-bgp-pw-3", " neighbor 10.9.0.2 password "},
+		{" neighbor PEERS password 8 Hd3Kq9xZ", "Hd3Kq9xZ", " neighbor PEERS password 8 "},
+		{" password 8 Hd3Kq9xZ", "Hd3Kq9xZ", " password 8 "},
+		{" area-password md5 isis-area-key authenticate snp validate", "isis-area-key", " area-password md5 "},
+		{" domain-password clear isis-dom-key", "isis-dom-key", " domain-password clear "},
+		{" isis password md5 isis-circ-key", "isis-circ-key", " isis password md5 "},
+		{" ip rip authentication string rip-key-1", "rip-key-1", " ip rip authentication string "},
+		{" ipv6 ospf6 authentication keyid 1 hash-algo sha256 key ospf6-key", "ospf6-key", " key "},
+		{" ip nhrp authentication nhrp-key", "nhrp-key", " ip nhrp authentication "},
+	} {
+		got := r.Line(tc.in)
+		if strings.Contains(got, tc.secret) || !strings.Contains(got, tc.kept) {
+			t.Errorf("%q redacted to %q", tc.in, got)
+		}
+		if len(Find(tc.in)) == 0 {
+			t.Errorf("Find(%q) finds no secret", tc.in)
+		}
+		if len(Find(got)) != 0 {
+			t.Errorf("Find(%q) still finds %v", got, Find(got))
+		}
+	}
+	for _, l := range []string{"service password-encryption", "no service password-encryption", "frr defaults traditional", " ip rip authentication mode md5"} {
+		if got := r.Line(l); got != l {
+			t.Errorf("%q changed to %q", l, got)
+		}
+	}
+}
+
 func TestLineKeepsOthers(t *testing.T) {
 	r := NewWithKey([]byte("k"))
 	for _, l := range []string{

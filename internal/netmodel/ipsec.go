@@ -242,8 +242,13 @@ type Route struct {
 	Metric    int          `json:"metric,omitempty"`
 	// Active is false for routes the device lists but does not use
 	// (inactive, hidden, not best).
-	Active bool   `json:"active"`
-	Src    Source `json:"-"`
+	Active bool `json:"active"`
+	// Configured marks a static route read from the configuration (FRR's
+	// running-config) rather than from a routing table: what was asked
+	// for, installed or not. It is never Active; whether it made it into
+	// the table is for the rules to find out.
+	Configured bool   `json:"configured,omitempty"`
+	Src        Source `json:"-"`
 }
 
 // Interface is a layer-3 or tunnel interface's state.

@@ -17,7 +17,32 @@ const (
 	ASA             Platform = "asa"
 	Linux           Platform = "linux"
 	OVS             Platform = "ovs"
+	FRR             Platform = "frr" // FRRouting (vtysh)
 )
+
+// Carries reports whether a device of platform p can hold outputs read by
+// the parsers of platform q: its own, and on a Linux host those of the
+// software it runs — Open vSwitch (ovs) and FRRouting (frr).
+func (p Platform) Carries(q Platform) bool {
+	if p == q {
+		return true
+	}
+	for _, c := range p.Carried() {
+		if c == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Carried lists the platforms whose outputs a device of platform p holds
+// besides its own (see Carries).
+func (p Platform) Carried() []Platform {
+	if p == Linux {
+		return []Platform{OVS, FRR}
+	}
+	return nil
+}
 
 // NormPlatform maps the names people use for a platform to the model's:
 // "strongswan" (a Linux gateway running strongSwan) is linux, "iosxe" is ios.
