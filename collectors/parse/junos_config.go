@@ -392,8 +392,32 @@ type junosVPN struct {
 type junosSecPolicy struct {
 	from, to, name string
 	srcs, dsts     []string
+	apps           []string // match application
 	vpn            string
 	ln             int // first line, for errors
+}
+
+// junosAppProto is the IP protocol a policy's applications restrict its
+// selectors to: GRE or ICMP when every application is that protocol's
+// predefined one, else any (0).
+func junosAppProto(apps []string) uint8 {
+	var proto uint8
+	for i, a := range apps {
+		var p uint8
+		switch a {
+		case "junos-gre":
+			p = 47
+		case "junos-icmp-all", "junos-ping":
+			p = 1
+		default:
+			return 0
+		}
+		if i > 0 && p != proto {
+			return 0
+		}
+		proto = p
+	}
+	return proto
 }
 
 // junosBookEntry is an address-book address (prefixes) or address-set
@@ -768,6 +792,8 @@ func junosPolicyStatement(st *junosSecState, from, to, name string, w []string, 
 		p.srcs = junosAddNames(p.srcs, junosValues(w[2:]))
 	case len(w) >= 3 && w[0] == "match" && w[1] == "destination-address":
 		p.dsts = junosAddNames(p.dsts, junosValues(w[2:]))
+	case len(w) >= 3 && w[0] == "match" && w[1] == "application":
+		p.apps = junosAddNames(p.apps, junosValues(w[2:]))
 	case len(w) >= 5 && w[0] == "then" && w[1] == "permit" && w[2] == "tunnel" && w[3] == "ipsec-vpn":
 		p.vpn = w[4]
 	}
@@ -963,7 +989,7 @@ func junosBuildSec(st *junosSecState, pskSrc map[string]netmodel.Source, errs *j
 		}
 		for _, s := range srcs {
 			for _, d := range dsts {
-				sel := netmodel.Selector{Local: s, Remote: d}
+				sel := netmodel.Selector{Local: s, Remote: d, Proto: junosAppProto(p.apps)}
 				if inbound {
 					sel = sel.Mirror()
 				}
