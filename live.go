@@ -227,5 +227,6 @@ func runLive(ctx context.Context, g *globalOptions, o *collectOptions) error {
 	c := newLiveCollector(g, o, inv, ask)
 	g.logger.Info("live collection", "inventory", o.inventory, "devices", len(inv.Devices))
 	opener := &captureOpener{iface: g.captureIface, live: c}
-	return ui.Run(ctx, ui.Options{Snapshot: queuedSite(inv), Source: "live: " + o.inventory, Logger: g.logger, Collector: c, Prompts: ask.ch, OpenCapture: opener.open, SaveCapture: opener.save})
+	return ui.Run(ctx, ui.Options{Snapshot: queuedSite(inv), Source: "live: " + o.inventory, Logger: g.logger, Collector: c, Prompts: ask.ch, OpenCapture: opener.open, SaveCapture: opener.save,
+		Walk: walkConfig("live: "+o.inventory, c, opener)})
 }

@@ -120,7 +120,7 @@ shows the findings as devices finish.`,
 	root.Flags().StringVarP(&live.out, "out", "o", "", "with -i: also save each collection as a bundle in this folder (DIR, then DIR-2, ...)")
 	root.PersistentFlags().StringVar(&g.logFile, "log", "", "log file (default: $XDG_STATE_HOME/nettui/nettui.log)")
 	root.PersistentFlags().StringVar(&g.captureIface, "capture-interface", "", "in the dashboard, c captures on this local interface (AF_PACKET, needs CAP_NET_RAW) when the bundle has no capture for the finding")
-	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g), newCollectCmd(g), newInventoryCmd(g), newCaptureCmd(g))
+	root.AddCommand(newOpenCmd(g), newDiagnoseCmd(g), newCollectCmd(g), newInventoryCmd(g), newCaptureCmd(g), newWalkCmd(g))
 	return root
 }
 
@@ -201,7 +201,7 @@ func runDashboard(ctx context.Context, g *globalOptions, snap *netmodel.Snapshot
 	findings := diagnose.Run(snap)
 	g.logger.Info("opened", "source", src, "devices", len(snap.Devices), "findings", len(findings))
 	opener := &captureOpener{fsys: fsys, snap: snap, iface: g.captureIface, dir: bundleDir(src, fsys)}
-	return ui.Run(ctx, ui.Options{Snapshot: snap, Findings: findings, Source: src, Logger: g.logger, OpenCapture: opener.open, SaveCapture: opener.save})
+	return ui.Run(ctx, ui.Options{Snapshot: snap, Findings: findings, Source: src, Logger: g.logger, OpenCapture: opener.open, SaveCapture: opener.save, Walk: walkConfig(src, nil, nil)})
 }
 
 func newOpenCmd(g *globalOptions) *cobra.Command {

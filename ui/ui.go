@@ -36,6 +36,9 @@
 // the capture and closes it, and c elsewhere replaces it with a capture for
 // the finding selected then.
 //
+// With Options.Walk, w opens the guided walkthroughs (package ui/walk) over
+// the panes, the one matching the selected finding first; esc closes them.
+//
 // The layout needs at least MinWidth×MinHeight (60×15) cells; below that
 // the whole screen is one line saying so.
 package ui
@@ -63,6 +66,7 @@ import (
 	"github.com/nettui/nettui/ui/pane"
 	"github.com/nettui/nettui/ui/raw"
 	"github.com/nettui/nettui/ui/theme"
+	walkui "github.com/nettui/nettui/ui/walk"
 )
 
 // The smallest terminal the layout fits in: the devices column needs about
@@ -112,6 +116,9 @@ type Options struct {
 	// StartCapture opens the capture pane at once (OpenCapture with the
 	// first finding selected): the dashboard of a capture file.
 	StartCapture bool
+	// Walk, when set, lets w open the guided walkthroughs (walkpane.go).
+	// Nil: no walkthrough key.
+	Walk *walkui.Config
 }
 
 // startCaptureMsg opens the capture pane (Options.StartCapture).
@@ -149,6 +156,8 @@ type Model struct {
 	// The capture pane, shown in the detail area while capOpen.
 	capture capture.Model
 	capOpen bool
+
+	walk walkState // the guided walkthroughs, over the panes while open
 
 	devices  devices.Model
 	findings findings.Model
@@ -196,6 +205,7 @@ func newModel(ctx context.Context, opts Options, now func() time.Time) Model {
 		liveBindings: keys.DefaultLive(),
 		dialogKeys:   keys.DefaultDialog(),
 		capKeys:      keys.DefaultCapture(),
+		walk:         walkState{keys: keys.DefaultWalk()},
 		devices:      devices.New(snap, opts.Findings),
 		findings:     findings.New(opts.Findings),
 		evidence:     evidence.New(snap),
@@ -301,7 +311,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.queuePrompt(msg)
 	case answerMsg:
 	default:
-		var cmds [4]tea.Cmd
+		var cmds [5]tea.Cmd
+		cmds[4] = m.walkUpdate(msg)
 		m.devices, cmds[0] = m.devices.Update(msg)
 		m.findings, cmds[1] = m.findings.Update(msg)
 		m.evidence, cmds[2] = m.evidence.Update(msg)
@@ -334,6 +345,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.confirmKey(msg)
 	}
+	if m.walk.open {
+		return m.walkKey(msg)
+	}
 	if m.capturing() {
 		if key.Matches(msg, keys.ForceQuit) {
 			return m.quit()
@@ -353,6 +367,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case m.opts.OpenCapture != nil && key.Matches(msg, m.capKeys.Open) && !(m.capOpen && m.focus == pane.Detail):
 		return m.openCapture()
+	case m.opts.Walk != nil && key.Matches(msg, m.walk.keys.Open):
+		return m.openWalk()
 	case m.capOpen && key.Matches(msg, g.ToggleRaw):
 		return nil // the capture holds the detail area until closed
 	case key.Matches(msg, g.Help):
@@ -498,6 +514,9 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	if m.tooSmall() {
 		return nil
 	}
+	if m.walk.open {
+		return m.walkUpdate(msg)
+	}
 	wheel := pane.WheelDelta(msg) != 0
 	click := pane.IsClick(msg)
 	if !wheel && !click {
@@ -613,6 +632,9 @@ func (m Model) footerView() string {
 	if m.modal() {
 		return h.ShortHelpView(m.dialogHelp())
 	}
+	if m.walk.open {
+		return m.walkFooter()
+	}
 	k := m.paneKeys()
 	gFull := g.FullHelp()
 	if lks := m.liveKeys(); len(lks) > 0 {
@@ -624,6 +646,9 @@ func (m Model) footerView() string {
 	}
 	if m.opts.OpenCapture != nil {
 		gFull = append(gFull, []key.Binding{m.capKeys.Open})
+	}
+	if m.opts.Walk != nil {
+		gFull = append(gFull, []key.Binding{m.walk.keys.Open})
 	}
 	if m.showHelp {
 		if v := h.FullHelpView(append(k.FullHelp(), gFull...)); lipgloss.Width(v) <= m.w {
@@ -653,6 +678,9 @@ func (m Model) footerView() string {
 	}
 	if m.opts.OpenCapture != nil && !(m.capOpen && m.focus == pane.Detail) {
 		es = append(es, entry{m.capKeys.Open, 4})
+	}
+	if m.opts.Walk != nil {
+		es = append(es, entry{m.walk.keys.Open, 3})
 	}
 	for _, b := range g.Essential() {
 		es = append(es, entry{b, -1})
@@ -717,6 +745,9 @@ func (m *Model) layout() {
 	if m.capOpen {
 		m.capture.SetSize(g.rightW-fw, detailH-fv)
 	}
+	if m.walk.open {
+		m.walk.model.SetSize(m.w-fw, g.bodyH-fv)
+	}
 	m.rects[pane.Devices] = rect{0, g.bodyY, g.leftW, g.bodyH}
 	m.rects[pane.Findings] = rect{g.leftW, g.bodyY, g.rightW, g.findH}
 	m.rects[pane.Detail] = rect{g.leftW, g.bodyY + g.findH, g.rightW, detailH}
@@ -748,6 +779,9 @@ func (m Model) View() string {
 	bottom := pane.Frame(m.frame(pane.Detail), m.detailTitle(), detail, g.rightW, detailH)
 
 	body := lipgloss.JoinHorizontal(lipgloss.Top, left, lipgloss.JoinVertical(lipgloss.Left, top, bottom))
+	if m.walk.open {
+		body = m.walkView(g)
+	}
 	blocks := []string{m.headerView(), body}
 	if g.footer != "" {
 		blocks = append(blocks, pane.Fit(g.footer, m.w, lipgloss.Height(g.footer)))

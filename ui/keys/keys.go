@@ -74,6 +74,17 @@ func DefaultCapture() Capture {
 	return Capture{Open: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "capture"))}
 }
 
+// Walk is the key that opens the guided walkthroughs, shown only when the
+// dashboard offers them.
+type Walk struct {
+	Open key.Binding
+}
+
+// DefaultWalk returns the walkthrough binding.
+func DefaultWalk() Walk {
+	return Walk{Open: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "walkthrough"))}
+}
+
 // Dialog are the keys of the dialogs drawn over the dashboard.
 type Dialog struct {
 	Yes    key.Binding
