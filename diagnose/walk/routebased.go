@@ -17,7 +17,7 @@ func init() {
 		Name:    "ipsec-route-based",
 		Title:   "Move a policy-based IPsec tunnel to route-based (GRE over IPsec or st0/VTI)",
 		Symptom: "A policy-based tunnel needs one selector pair (and one child SA) per local/remote network pair and both ends edited in step for every new network: move it to one pair per side and plain routes.",
-		Suggest: []string{diagnose.IPsecSelectorExplosion, diagnose.IPsecSelectorMismatch},
+		Suggest: []string{diagnose.IPsecSelectorExplosion},
 		Steps: []Step{
 			{
 				ID: "tunnel", Title: "Which policy-based tunnel?",
