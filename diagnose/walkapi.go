@@ -125,3 +125,6 @@ func ChildSAFor(e *TunnelEnd, n netip.Prefix) bool { return childSAFor(e, n) }
 // Linux host whose switching outputs are Open vSwitch's is an Open vSwitch
 // switch.
 func L2Platform(d *netmodel.Device) netmodel.Platform { return l2Platform(d) }
+
+// JoinAnd joins names as "a, b and c", as the rules word their findings.
+func JoinAnd(items []string) string { return joinAnd(items) }

@@ -90,15 +90,8 @@ func portTokens(dev, port string) []string {
 	return []string{dev + " " + port, dev + " " + netmodel.ShortIfName(port)}
 }
 
-func joinAnd(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
+// joinAnd joins names as "a, b and c", as the findings do.
+func joinAnd(items []string) string { return diagnose.JoinAnd(items) }
 
 func plural(n int, word string) string {
 	if n == 1 {
